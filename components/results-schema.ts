@@ -26,12 +26,16 @@ export interface ThresholdVerdict {
   ok: boolean;
 }
 
-/** A tagged sub-series of a scenario (compute-scaling: one per n). */
+/** A tagged sub-series of a scenario (compute-scaling: one per n; capacity: one per swept rate). */
 export interface SeriesResult {
-  /** The tag value that names the series, for example "500000" for n=500000. */
+  /** The tag value that names the series, for example "500000" for n=500000, "400" for 400 req/s. */
   tag: string;
   requests: number;
   latencyMs: LatencyMs;
+  /** Fraction of failed requests in the series, 0..1, when the summary reports it per series. */
+  errorRate?: number;
+  /** Dropped iterations in the series (capacity steps). */
+  droppedIterations?: number;
 }
 
 /** The knee of an open-model capacity sweep. */
@@ -127,6 +131,12 @@ export interface KubeProxyNodeResult {
   group?: string;
   kernelVersion?: string;
   osImage?: string;
+  kubeletVersion?: string;
+  instanceType?: string;
+  /** The kube-proxy pod whose log was read. */
+  pod?: string;
+  /** Completed syncs logged outside the test window (ignored). */
+  syncsOutsideWindow?: number;
   syncs: KubeProxySync[];
   syncCount: number;
   medianSyncSeconds: number;
@@ -138,14 +148,30 @@ export interface KubeProxyNodeResult {
   /** Human-readable warnings (for example nft errors or sync failures seen in the log). */
   warnings: string[];
   /** From :10249/metrics when reachable: sums and counts, since the buckets saturate at 16.384 s. */
-  metrics?: { syncProxyRulesSecondsSum: number; syncProxyRulesCount: number; networkProgrammingSecondsSum?: number; networkProgrammingCount?: number };
+  metrics?: {
+    syncProxyRulesSecondsSum: number;
+    syncProxyRulesCount: number;
+    networkProgrammingSecondsSum?: number;
+    networkProgrammingCount?: number;
+    /** Syncs slower than the top finite bucket (16.384 s): count minus the le="16.384" bucket. */
+    syncsOverTopBucket?: number;
+    /** kubeproxy_sync_full_proxy_rules_duration_seconds, in versions that split full and partial syncs. */
+    fullSyncProxyRulesSecondsSum?: number;
+    fullSyncProxyRulesCount?: number;
+    partialSyncProxyRulesSecondsSum?: number;
+    partialSyncProxyRulesCount?: number;
+    /** Sum of every kubeproxy_sync_proxy_rules_*failures_total counter. */
+    syncFailuresTotal?: number;
+  };
   /** Log lines that were not understood and were skipped. */
   skippedLines: number;
 }
 
 export interface KubeProxyComparison {
-  /** Kernel versions compared, fastest first. */
+  /** Kernel versions compared, fastest first (node names when the kernel is unknown). */
   kernels: string[];
+  /** Per kernel, fastest first: nodes, final-sync and median seconds. */
+  perKernel?: { kernel: string; nodes: string[]; finalSyncSeconds?: number; medianSyncSeconds: number; finalEndpoints?: number }[];
   /** final-sync seconds of the slowest kernel divided by the fastest's. */
   finalSyncRatio?: number;
   medianSyncRatio: number;
@@ -158,6 +184,12 @@ export interface KubeProxyResult {
   version: string;
   services: number;
   endpoints: number;
+  /** The endpoint count a node's sync must reach to count as final (the test's final count). */
+  targetEndpoints?: number;
+  /** The test window the syncs were taken from (RFC 3339). */
+  window?: { start?: string; end?: string };
+  /** The driver's overall deadline passed before every phase finished. */
+  deadlineHit?: boolean;
   nodes: KubeProxyNodeResult[];
   comparison?: KubeProxyComparison;
 }

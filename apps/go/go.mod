@@ -1,0 +1,3 @@
+module k8s-bench/apps/go
+
+go 1.26
