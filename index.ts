@@ -14,6 +14,7 @@ import { CollectedCluster } from "./components/cluster-facts";
 import { parseConfig, projectConfig } from "./components/config";
 import { createCluster } from "./components/create-cluster";
 import { awsStackConfig } from "./components/eks-config";
+import { KubeProxyBenchmark } from "./components/kube-proxy-benchmark";
 import { PART_OF } from "./components/labels";
 import { Monitoring } from "./components/monitoring";
 import { renderReport } from "./components/report";
@@ -77,6 +78,12 @@ const runtimes = selectedApps.map((app) => {
   return { app, image, benchApp, runs };
 });
 
+// kube-proxy under thousands of Services, after the app benchmarks so neither disturbs the other.
+const kubeProxy = config.kubeProxy.enabled
+  ? new KubeProxyBenchmark("kube-proxy", { cluster, config: config.kubeProxy, runId: config.runId, after: previous })
+  : undefined;
+if (kubeProxy) previous = [kubeProxy.collector];
+
 // Node facts are read after the last benchmark, so they describe the cluster that was measured.
 const clusterFacts = new command.local.Command(
   "cluster-facts",
@@ -105,8 +112,9 @@ export const results = pulumi
         })),
       ),
     ),
+    kubeProxy?.result,
   ])
-  .apply(([facts, runtimeResults]) => {
+  .apply(([facts, runtimeResults, kubeProxyResult]) => {
     const collected = JSON.parse(facts) as CollectedCluster & { gitCommit?: string };
     return assembleResults({
       runId: config.runId,
@@ -116,6 +124,7 @@ export const results = pulumi
       cluster: collected,
       versions: pinnedVersions(),
       runtimes: runtimeResults,
+      ...(kubeProxyResult ? { kubeProxy: kubeProxyResult } : {}),
     });
   });
 

@@ -32,6 +32,8 @@ export class BenchApp extends pulumi.ComponentResource {
   readonly hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler;
   /** In-cluster base URL of the Service, e.g. http://go.k8s-bench.svc.cluster.local:8080. */
   readonly url: pulumi.Output<string>;
+  /** The image reference the Deployment runs. */
+  readonly image: pulumi.Output<string>;
   readonly resources: AppResourcesConfig;
   readonly hpaConfig: HpaConfig;
 
@@ -43,6 +45,7 @@ export class BenchApp extends pulumi.ComponentResource {
       throw new Error(`BenchApp ${app.name}: a CPU-based HPA needs a CPU request`);
     }
     this.app = app;
+    this.image = pulumi.output(args.image);
     this.resources = args.resources;
     this.hpaConfig = args.hpa;
     const k8sOpts = { parent: this, provider: cluster.provider };

@@ -3,6 +3,7 @@
  * waits for it and reads its summary back into a typed {@link ScenarioResult}.
  */
 import * as command from "@pulumi/command";
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BenchApp } from "./bench-app";
@@ -28,9 +29,13 @@ export interface ScenarioRunSpec {
   env: Record<string, string>;
 }
 
-/** The collector command line for one Job (pure, shown in tests and the README). */
-export function collectJobCommand(namespace: string, job: string, timeoutSeconds: number): string {
-  return `node --import tsx components/collector-cli.ts job --namespace ${namespace} --job ${job} --timeout ${timeoutSeconds}`;
+/**
+ * The collector command line for one Job (pure, shown in tests and the README).
+ * @param container the container whose log is read. @default - k6 (the collector's default)
+ */
+export function collectJobCommand(namespace: string, job: string, timeoutSeconds: number, container?: string): string {
+  const base = `node --import tsx components/collector-cli.ts job --namespace ${namespace} --job ${job} --timeout ${timeoutSeconds}`;
+  return container === undefined ? base : `${base} --container ${container}`;
 }
 
 /** Turns what the collector printed into a typed result, with the generator's CPU judged. */
@@ -44,6 +49,25 @@ export function scenarioResultFromCollected(scenario: string, collected: Collect
       : {}),
   });
   return { ...result, ...(collected.startedAt ? { startedAt: collected.startedAt } : {}), ...(collected.completedAt ? { completedAt: collected.completedAt } : {}) };
+}
+
+/** sha256 of a ConfigMap's data, independent of key order. */
+export function dataHash(data: Record<string, string> | undefined): string {
+  const entries = Object.entries(data ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("sha256").update(JSON.stringify(entries)).digest("hex");
+}
+
+/**
+ * What a result depends on besides the run id, recorded on the Job's pod template: a new app
+ * image, new resources or new scripts replace the Job, so `results` never describes an app other
+ * than the one deployed.
+ */
+function measuredInputs(app: BenchApp, scripts: k8s.core.v1.ConfigMap): Record<string, pulumi.Input<string>> {
+  return {
+    "k8s-bench.io/app-image": app.image,
+    "k8s-bench.io/app-resources": JSON.stringify({ ...app.resources, hpa: app.hpaConfig }),
+    "k8s-bench.io/scripts-sha256": scripts.data.apply(dataHash),
+  };
 }
 
 /** Arguments of {@link BenchmarkRun}. */
@@ -87,6 +111,7 @@ export class BenchmarkRun extends pulumi.ComponentResource {
         cpuMilli: args.k6.cpuMilli,
         memoryMiB: args.k6.memoryMiB,
         placement: cluster.systemPlacement,
+        podAnnotations: measuredInputs(app, args.scripts),
       }),
       { parent: this, provider: cluster.provider, dependsOn: [app, args.scripts, ...(args.after ?? [])] },
     );

@@ -1,7 +1,7 @@
 /**
  * Command-line front of the collector, run by `local.Command`s during `pulumi up`:
  *
- *   node --import tsx components/collector-cli.ts job --namespace NS --job NAME --timeout SECONDS
+ *   node --import tsx components/collector-cli.ts job --namespace NS --job NAME --timeout SECONDS [--container NAME]
  *   node --import tsx components/collector-cli.ts cluster
  *
  * The kubeconfig comes from KUBECONFIG_DATA (its content, never a path on this machine) and the
@@ -23,7 +23,10 @@ function kubeConfig(): k8s.KubeConfig {
   return kc;
 }
 
-function jobApi(kc: k8s.KubeConfig): JobApi {
+/** The container whose log `job` reads when --container is not given: the k6 Jobs' container. */
+const DEFAULT_LOG_CONTAINER = "k6";
+
+function jobApi(kc: k8s.KubeConfig, container: string): JobApi {
   const batch = kc.makeApiClient(k8s.BatchV1Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   return {
@@ -52,7 +55,7 @@ function jobApi(kc: k8s.KubeConfig): JobApi {
         .sort((a, b) => (b.startTime ?? "").localeCompare(a.startTime ?? ""));
     },
     async readLog(namespace, pod, tailLines) {
-      return core.readNamespacedPodLog({ namespace, name: pod, container: "k6", ...(tailLines ? { tailLines } : {}) });
+      return core.readNamespacedPodLog({ namespace, name: pod, container, ...(tailLines ? { tailLines } : {}) });
     },
   };
 }
@@ -86,9 +89,16 @@ async function collectCluster(kc: k8s.KubeConfig): Promise<CollectedCluster & { 
   };
 }
 
-function flag(args: string[], name: string): string {
+function optionalFlag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? args[i + 1] : undefined;
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined) throw new Error(`missing a value after --${name}`);
+  return value;
+}
+
+function flag(args: string[], name: string): string {
+  const value = optionalFlag(args, name);
   if (value === undefined) throw new Error(`missing --${name}`);
   return value;
 }
@@ -98,12 +108,14 @@ async function main(args: string[]): Promise<void> {
   if (args[0] === "job") {
     const timeoutSeconds = Number(flag(args, "timeout"));
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout must be a positive whole number of seconds`);
-    const collected = await waitForJob(jobApi(kc), { namespace: flag(args, "namespace"), job: flag(args, "job"), timeoutSeconds });
+    const container = optionalFlag(args, "container") ?? DEFAULT_LOG_CONTAINER;
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(container)) throw new Error(`--container (${JSON.stringify(container)}) must be a container name (a DNS label)`);
+    const collected = await waitForJob(jobApi(kc, container), { namespace: flag(args, "namespace"), job: flag(args, "job"), timeoutSeconds });
     process.stdout.write(`${JSON.stringify(collected)}\n`);
   } else if (args[0] === "cluster") {
     process.stdout.write(`${JSON.stringify(await collectCluster(kc))}\n`);
   } else {
-    throw new Error("usage: collector-cli.ts job --namespace NS --job NAME --timeout SECONDS | cluster");
+    throw new Error("usage: collector-cli.ts job --namespace NS --job NAME --timeout SECONDS [--container NAME] | cluster");
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { CONFIG_NAMESPACE, ConfigProblems, ObjectReader, readStringList } from "./config-problems";
 import { AwsStackConfig, EksClusterConfig, parseEksClusterConfig } from "./eks-config";
+import { KUBE_PROXY_DRIVER_DEFAULTS, KUBE_PROXY_DRIVER_LOCAL_DEFAULTS } from "./kube-proxy-driver-config";
 import { parseCpuMilli, parseMemoryMiB } from "./quantities";
 
 import { Profile, PROFILES } from "./scenarios";
@@ -52,6 +53,22 @@ export interface MonitoringConfig {
   enabled: boolean;
 }
 
+/** The kube-proxy benchmark (components/kube-proxy-benchmark.ts). */
+export interface KubeProxyBenchConfig {
+  /** Run it after the app benchmarks. */
+  enabled: boolean;
+  /** ClusterIP Services the in-cluster driver creates. */
+  services: number;
+  /** Backend replica counts, strictly increasing; the first is the state before the Services exist. */
+  steps: number[];
+  /** Minimum seconds between the starts of two steps. */
+  stepIntervalSeconds: number;
+  /** The driver's overall deadline (the Job's and the collector's follow from it). */
+  deadlineSeconds: number;
+  /** Node groups whose kube-proxy is measured (eks: kernel groups); empty means every node. */
+  groups: string[];
+}
+
 export interface BenchConfig {
   cluster: ClusterConfig;
   /** Apps to benchmark, in run order. */
@@ -67,6 +84,7 @@ export interface BenchConfig {
   hpa: HpaConfig;
   monitoring: MonitoringConfig;
   k6: K6Config;
+  kubeProxy: KubeProxyBenchConfig;
 }
 
 /** Every default, in one place. */
@@ -82,7 +100,42 @@ export const DEFAULTS = {
   // One k6 process drives roughly 3-9 k req/s per core (facts.md); two cores give headroom for
   // the seed scenarios, and saturation is measured and flagged rather than assumed away.
   k6: { cpuMilli: 2000, memoryMiB: 1024 },
+  kubeProxy: {
+    // On by default on both stacks: a few minutes on kind at 300 Services, and on EKS it is what
+    // the kernel node groups are for.
+    enabled: true,
+    steps: KUBE_PROXY_DRIVER_DEFAULTS.steps,
+    /** Seed 004's scale: 8,000 Services, 1 → 30 replicas, 60 s apart. */
+    eks: { services: KUBE_PROXY_DRIVER_DEFAULTS.services, stepIntervalSeconds: KUBE_PROXY_DRIVER_DEFAULTS.stepIntervalSeconds },
+    /** A laptop's scale: a few hundred Services, short steps. */
+    local: {
+      services: KUBE_PROXY_DRIVER_LOCAL_DEFAULTS.services ?? KUBE_PROXY_DRIVER_DEFAULTS.services,
+      stepIntervalSeconds: KUBE_PROXY_DRIVER_LOCAL_DEFAULTS.stepIntervalSeconds ?? KUBE_PROXY_DRIVER_DEFAULTS.stepIntervalSeconds,
+    },
+    /**
+     * The derived deadline when `kubeProxy.deadlineSeconds` is unset ({@link kubeProxyDeadlineSeconds}).
+     * EndpointSlice writes: kube-controller-manager's default API client QPS (--kube-api-qps 20),
+     * one slice write per Service per step. Sync cost: seed 004 synced 240,015 endpoints in 991 s on
+     * kernel 6.1.144 (4.1 ms each); the wait for the final sync may span the sync in progress and one
+     * more.
+     */
+    deadline: { driverQps: KUBE_PROXY_DRIVER_DEFAULTS.qps, endpointSliceWritesPerSecond: 20, syncSecondsPerEndpoint: 0.005, finalSyncs: 2, marginSeconds: 300 },
+  },
 } as const;
+
+/**
+ * The kube-proxy driver's deadline derived from the scale and the steps: Service writes at the
+ * driver's QPS, each step's EndpointSlice writes (or its interval, if longer), the final syncs at a
+ * pessimistic per-endpoint cost, and a margin. 8,000 Services × 1..30 replicas, 60 s apart → 5660 s.
+ */
+export function kubeProxyDeadlineSeconds(scale: { services: number; steps: readonly number[]; stepIntervalSeconds: number }): number {
+  const m = DEFAULTS.kubeProxy.deadline;
+  const writes = Math.ceil(scale.services / m.driverQps);
+  const perStep = Math.max(scale.stepIntervalSeconds, Math.ceil(scale.services / m.endpointSliceWritesPerSecond));
+  const finalEndpoints = scale.services * Math.max(0, ...scale.steps);
+  const syncs = Math.ceil(m.finalSyncs * finalEndpoints * m.syncSecondsPerEndpoint);
+  return writes + scale.steps.length * perStep + syncs + m.marginSeconds;
+}
 
 /** Top-level keys of the k8s-bench namespace; anything else is reported as a typo. */
 export const CONFIG_KEYS = [
@@ -96,6 +149,7 @@ export const CONFIG_KEYS = [
   "hpa",
   "monitoring",
   "k6",
+  "kubeProxy",
   "local",
   "eks",
   "grafanaAdminPassword",
@@ -186,6 +240,76 @@ function parseHpa(raw: unknown, problems: ConfigProblems): HpaConfig {
   return hpa;
 }
 
+/** A list of whole numbers from a YAML list, a JSON array text or a comma-separated string. */
+function readIntList(keyPath: string, raw: unknown, min: number, max: number, example: string, problems: ConfigProblems): number[] | undefined {
+  if (raw === undefined) return undefined;
+  let value: unknown = raw;
+  if (typeof raw === "string") {
+    const text = raw.trim();
+    if (text.startsWith("[")) {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+    } else {
+      value = text === "" ? [] : text.split(",").map((s) => s.trim());
+    }
+  }
+  if (!Array.isArray(value)) {
+    problems.add(keyPath, raw, `must be a list of whole numbers such as ${example}`);
+    return undefined;
+  }
+  const numbers: number[] = [];
+  value.forEach((item: unknown, i) => {
+    const n = typeof item === "string" && /^\d+$/.test(item) ? Number(item) : item;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) problems.add(`${keyPath}[${i}]`, item, `must be a whole number from ${min} to ${max}`);
+    else numbers.push(n);
+  });
+  return numbers.length === value.length ? numbers : undefined;
+}
+
+function parseKubeProxy(raw: unknown, cluster: ClusterConfig, namespace: string, problems: ConfigProblems): KubeProxyBenchConfig {
+  const r = ObjectReader.of("kubeProxy", raw, problems, ["enabled", "services", "steps", "stepIntervalSeconds", "deadlineSeconds", "groups"]);
+  const d = DEFAULTS.kubeProxy;
+  const scale = cluster.kind === "eks" ? d.eks : d.local;
+  const enabled = r.bool("enabled", d.enabled);
+  // The driver names Services <prefix>-NNNNN: five digits.
+  const services = r.int("services", scale.services, 1, 99999);
+  const stepIntervalSeconds = r.int("stepIntervalSeconds", scale.stepIntervalSeconds, 0, 3600);
+
+  let steps = [...d.steps];
+  const example = d.steps.join(",");
+  const parsedSteps = readIntList("kubeProxy.steps", r.raw("steps"), 1, 1000, `${example} (replica counts)`, problems);
+  if (parsedSteps !== undefined) {
+    if (parsedSteps.length === 0) problems.add("kubeProxy.steps", r.raw("steps"), `must list at least one replica count such as ${example}`);
+    const notIncreasing = parsedSteps.findIndex((n, i) => i > 0 && n <= (parsedSteps[i - 1] as number));
+    if (notIncreasing > 0) {
+      problems.add(
+        "kubeProxy.steps",
+        r.raw("steps"),
+        `must be strictly increasing replica counts such as ${example}: steps[${notIncreasing}] (${parsedSteps[notIncreasing]}) is not above steps[${notIncreasing - 1}] (${parsedSteps[notIncreasing - 1]})`,
+      );
+    }
+    if (parsedSteps.length > 0) steps = parsedSteps;
+  }
+
+  const deadlineSeconds = r.int("deadlineSeconds", kubeProxyDeadlineSeconds({ services, steps, stepIntervalSeconds }), 60, 7 * 86400);
+
+  let groups: string[] = [];
+  if (cluster.kind === "eks") {
+    const known = cluster.kernelGroups.map((g) => g.name).filter((n) => n !== "");
+    groups = selectNames("kubeProxy.groups", r.raw("groups"), known, known, problems);
+  } else if (r.has("groups")) {
+    problems.add("kubeProxy.groups", r.raw("groups"), "only applies when cluster is eks (on a local cluster every node is measured)");
+  }
+
+  if (enabled && namespace === KUBE_PROXY_DRIVER_DEFAULTS.namespace) {
+    problems.add("namespace", namespace, `must differ from the kube-proxy benchmark's namespace ${KUBE_PROXY_DRIVER_DEFAULTS.namespace} (or set kubeProxy.enabled to false)`);
+  }
+  return { enabled, services, steps, stepIntervalSeconds, deadlineSeconds, groups };
+}
+
 /**
  * Parses the raw `k8s-bench:*` values (prefix stripped, see {@link projectConfig}).
  * @throws ConfigError listing every problem.
@@ -236,7 +360,9 @@ export function parseConfig(raw: Record<string, string | undefined>, ctx: Config
     memoryMiB: k6Reader.quantity("memory", DEFAULTS.k6.memoryMiB, parseMemoryMiB, "memory quantity in whole MiB such as 1Gi"),
   };
 
+  const kubeProxy = parseKubeProxy(raw["kubeProxy"], cluster, namespace, problems);
+
   problems.throwIfAny();
-  return { cluster, runtimes, profile, scenarios, runId, namespace, resources, hpa, monitoring, k6 };
+  return { cluster, runtimes, profile, scenarios, runId, namespace, resources, hpa, monitoring, k6, kubeProxy };
 }
 

@@ -54,6 +54,12 @@ export interface K6JobInput {
   cpuMilli: number;
   memoryMiB: number;
   placement: PodPlacement;
+  /**
+   * Annotations of the pod template. The template is immutable, so any change replaces the Job:
+   * record here everything the result depends on (app image, app resources, script content).
+   * @default {}
+   */
+  podAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
 export function jobLabels(input: Pick<K6JobInput, "app" | "scenario" | "runId">): Record<string, string> {
@@ -86,7 +92,7 @@ export function k6JobSpec(input: K6JobInput): k8s.types.input.batch.v1.Job {
       // No ttlSecondsAfterFinished: the pod log is read after completion.
       template: {
         // The run id in the pod template makes a new run a new Job (templates are immutable).
-        metadata: { labels },
+        metadata: { labels, ...(input.podAnnotations ? { annotations: input.podAnnotations } : {}) },
         spec: {
           restartPolicy: "Never",
           automountServiceAccountToken: false,

@@ -5,6 +5,8 @@
  */
 import { Results, RuntimeResult, ScenarioResult } from "./results-schema";
 
+const COMPUTE_SCALING = "compute-scaling";
+
 const ms = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
 const pct = (v: number): string => `${(v * 100).toFixed(v > 0 && v < 0.001 ? 3 : 2)} %`;
 const num = (v: number): string => v.toLocaleString("en-US", { maximumFractionDigits: 1 });
@@ -47,14 +49,15 @@ export function renderReport(results: Results): string {
   out.push(table(["Metric", ...runtimes.map((rt) => rt.displayName)], rows.map((r) => [r.label, ...runtimes.map((rt) => r.cell(rt) ?? "–")])));
   out.push("", "✗thresholds: a declared k6 threshold was missed (a result, not a failure). ⚠generator: the load generator may have set the pace (dropped iterations or its CPU limit reached), so the app's capacity is higher than shown.");
 
-  const series = runtimes.flatMap((rt) => Object.values(rt.scenarios).flatMap((s) => (s.series ?? []).map((x) => x.tag)));
-  const tags = [...new Set(series)].sort((a, b) => Number(a) - Number(b));
+  // Only compute-scaling's series are per-n; other scenarios tag theirs differently (capacity: per rate).
+  const scaling = (rt: RuntimeResult) => rt.scenarios[COMPUTE_SCALING]?.series ?? [];
+  const tags = [...new Set(runtimes.flatMap((rt) => scaling(rt).map((x) => x.tag)))].sort((a, b) => Number(a) - Number(b));
   if (tags.length > 0) {
     out.push("", "## Compute scaling (median latency of /compute?n=N)", "");
     out.push(table(["n", ...runtimes.map((rt) => rt.displayName)], tags.map((tag) => [
       num(Number(tag)),
       ...runtimes.map((rt) => {
-        const found = Object.values(rt.scenarios).flatMap((s) => s.series ?? []).find((x) => x.tag === tag);
+        const found = scaling(rt).find((x) => x.tag === tag);
         return found ? ms(found.latencyMs.p50) : "–";
       }),
     ])));

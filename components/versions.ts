@@ -12,6 +12,14 @@ export const VERSIONS = {
   /** The k6 binary the tests build and the image the cluster runs: same version. */
   k6: "v1.8.1",
   k6Image: "grafana/k6:1.8.1",
+  /**
+   * The kube-proxy benchmark driver's runtime: the official Node image (Node >= 23.6 runs the
+   * mounted .ts files by type stripping). nodejs/docker-node 24/alpine3.24/Dockerfile sets
+   * NODE_VERSION=24.17.0; uid 1000 is its `node` user.
+   */
+  kubeProxyDriverImage: "node:24.17.0-alpine3.24",
+  /** The kube-proxy benchmark's backend: it only has to be Ready (the sandbox image of Kubernetes 1.34, preloaded on kind nodes). */
+  kubeProxyBackendImage: "registry.k8s.io/pause:3.10.1",
   /** kubectl for in-cluster helpers is not needed: the Jobs use the API directly. */
   metricsServerChart: "3.14.0",
   metricsServerRepo: "https://kubernetes-sigs.github.io/metrics-server/",

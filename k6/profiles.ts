@@ -295,94 +295,95 @@ export function executorMaxVus(plan: ExecutorPlan): number {
   }
 }
 
+/** The knobs an executor builder reads; undefined = the profile's value. */
+interface Knobs {
+  sleepSeconds: number | undefined;
+  latencyRate: number | undefined;
+  capacityRates: number[] | undefined;
+  computeNs: number[] | undefined;
+  iterations: number | undefined;
+  p95Ms: number | null;
+}
+
+function sweepPlan(r: SweepRow, k: Knobs): SweepPlan {
+  const rates = k.capacityRates ?? r.ratesPerSecond;
+  // Twice the threshold: a step drops iterations only once p95 is far past it.
+  const vus = (rate: number) => arrivalVus(rate, 2 * (k.p95Ms ?? 100));
+  const first = rates[0] ?? 1;
+  const warmup: SweepStep | null =
+    r.warmupSeconds > 0 ? { name: "capacity_warmup", ratePerSecond: first, startSeconds: 0, durationSeconds: r.warmupSeconds, ...vus(first) } : null;
+  const offset = warmup === null ? 0 : r.warmupSeconds + r.gracefulSeconds;
+  return {
+    kind: "sweep",
+    gracefulStopSeconds: r.gracefulSeconds,
+    warmup,
+    steps: rates.map((rate, i) => ({
+      name: `capacity_${rate}rps`,
+      ratePerSecond: rate,
+      startSeconds: offset + i * (r.stepSeconds + r.gracefulSeconds),
+      durationSeconds: r.stepSeconds,
+      ...vus(rate),
+    })),
+  };
+}
+
+/** How each scenario turns its profile row and the knobs into an executor plan. */
+const EXECUTORS: { [S in ScenarioId]: (row: ProfileRow, k: Knobs) => ExecutorPlan } = {
+  load: (row, k) => closedPlan(row.load, k.sleepSeconds ?? row.load.sleepSeconds),
+  spike: (row, k) => closedPlan(row.spike, k.sleepSeconds ?? row.spike.sleepSeconds),
+  soak: (row, k) => closedPlan(row.soak, k.sleepSeconds ?? row.soak.sleepSeconds),
+  payload: (row, k) => closedPlan(row.payload, k.sleepSeconds ?? row.payload.sleepSeconds),
+  "compute-scaling": (row, k) => ({
+    kind: "per-vu-iterations",
+    vus: 1,
+    iterations: k.iterations ?? row["compute-scaling"].iterations,
+    maxDurationSeconds: row["compute-scaling"].maxDurationSeconds,
+    gracefulStopSeconds: row["compute-scaling"].gracefulSeconds,
+    ns: k.computeNs ?? [...DEFAULT_COMPUTE_NS],
+  }),
+  capacity: (row, k) => sweepPlan(row.capacity, k),
+  latency: (row, k) => {
+    const rate = k.latencyRate ?? row.latency.ratePerSecond;
+    return {
+      kind: "constant-arrival-rate",
+      ratePerSecond: rate,
+      durationSeconds: row.latency.durationSeconds,
+      // A full second of latency per VU: only a generator that cannot keep up drops iterations.
+      ...arrivalVus(rate, 1000),
+      gracefulStopSeconds: row.latency.gracefulSeconds,
+    };
+  },
+};
+
 /**
  * Resolves one scenario's plan from the profile table and the env knobs.
  * Pure; collects every bad knob and throws once: `k6 env: LATENCY_RATE ("x") must be an integer >= 1`.
  */
 export function resolvePlan(scenario: ScenarioId, profile: ProfileName, env: Env = {}): Plan {
   const errors: string[] = [];
-  const row = PROFILES[profile];
   // COMPUTE_N may be 0 or 1: the app answers 400, which is how the tests provoke failures.
   const computeN = intKnob(env, "COMPUTE_N", 0, errors) ?? intKnob(env, "PRIME_N", 0, errors) ?? DEFAULT_COMPUTE_N;
   const payloadSize = intKnob(env, "PAYLOAD_SIZE", 0, errors) ?? DEFAULT_PAYLOAD_SIZE;
-  const sleepOverride = numberKnob(env, "SLEEP_SECONDS", errors);
   const p95Override = intKnob(env, "P95_MS", 1, errors);
-  const latencyRate = intKnob(env, "LATENCY_RATE", 1, errors);
-  const capacityRates = listKnob(env, "CAPACITY_RATES", errors);
-  const computeNs = listKnob(env, "COMPUTE_NS", errors);
-  const iterations = intKnob(env, "ITERATIONS", 1, errors);
+  const knobs: Knobs = {
+    sleepSeconds: numberKnob(env, "SLEEP_SECONDS", errors),
+    latencyRate: intKnob(env, "LATENCY_RATE", 1, errors),
+    capacityRates: listKnob(env, "CAPACITY_RATES", errors),
+    computeNs: listKnob(env, "COMPUTE_NS", errors),
+    iterations: intKnob(env, "ITERATIONS", 1, errors),
+    p95Ms: null,
+  };
   if (errors.length > 0) throw new Error(errors.map((e) => `k6 env: ${e}`).join("\n"));
-
   const defaultP95 = DEFAULT_P95_MS[scenario];
-  const p95Ms = defaultP95 === null ? null : (p95Override ?? defaultP95);
-  let executor: ExecutorPlan;
-  switch (scenario) {
-    case "load":
-    case "spike":
-    case "soak":
-    case "payload": {
-      const r = row[scenario];
-      executor = closedPlan(r, sleepOverride ?? r.sleepSeconds);
-      break;
-    }
-    case "compute-scaling": {
-      const r = row["compute-scaling"];
-      executor = {
-        kind: "per-vu-iterations",
-        vus: 1,
-        iterations: iterations ?? r.iterations,
-        maxDurationSeconds: r.maxDurationSeconds,
-        gracefulStopSeconds: r.gracefulSeconds,
-        ns: computeNs ?? [...DEFAULT_COMPUTE_NS],
-      };
-      break;
-    }
-    case "latency": {
-      const r = row.latency;
-      const rate = latencyRate ?? r.ratePerSecond;
-      executor = {
-        kind: "constant-arrival-rate",
-        ratePerSecond: rate,
-        durationSeconds: r.durationSeconds,
-        // A full second of latency per VU: only a generator that cannot keep up drops iterations.
-        ...arrivalVus(rate, 1000),
-        gracefulStopSeconds: r.gracefulSeconds,
-      };
-      break;
-    }
-    case "capacity": {
-      const r = row.capacity;
-      const rates = capacityRates ?? r.ratesPerSecond;
-      // Twice the threshold: a step drops iterations only once p95 is far past it.
-      const vus = (rate: number) => arrivalVus(rate, 2 * (p95Ms ?? 100));
-      const first = rates[0] ?? 1;
-      const warmup: SweepStep | null =
-        r.warmupSeconds > 0
-          ? { name: "capacity_warmup", ratePerSecond: first, startSeconds: 0, durationSeconds: r.warmupSeconds, ...vus(first) }
-          : null;
-      const offset = warmup === null ? 0 : r.warmupSeconds + r.gracefulSeconds;
-      executor = {
-        kind: "sweep",
-        gracefulStopSeconds: r.gracefulSeconds,
-        warmup,
-        steps: rates.map((rate, i) => ({
-          name: `capacity_${rate}rps`,
-          ratePerSecond: rate,
-          startSeconds: offset + i * (r.stepSeconds + r.gracefulSeconds),
-          durationSeconds: r.stepSeconds,
-          ...vus(rate),
-        })),
-      };
-      break;
-    }
-  }
+  knobs.p95Ms = defaultP95 === null ? null : (p95Override ?? defaultP95);
+  const executor = EXECUTORS[scenario](PROFILES[profile], knobs);
   return {
     scenario,
     profile,
     executor,
     computeN,
     payloadSize,
-    p95Ms,
+    p95Ms: knobs.p95Ms,
     durationSeconds: executorSeconds(executor),
     maxVus: executorMaxVus(executor),
   };

@@ -22,8 +22,8 @@ import * as path from "node:path";
 import { loadAppManifests, type AppManifest } from "../components/app-manifest";
 import { buildApp, httpRequest, missingTool, selectedApps, sleep, startApp, type NativeApp } from "../test/support/native-app";
 import {
-  TARGETS, checkRuntimeTargets, formatNumber, formatRatio, median, parseBashTimes, parseWrkOutput, percentile, ratio,
-  renderTable, renderTargetChecks, type Reference, type TargetCheck, type WrkResult,
+  TARGETS, busyPercent, checkRuntimeTargets, formatNumber, formatRatio, median, parseBashTimes, parseProcStatCpu, parseWrkOutput,
+  percentile, ratio, renderTable, renderTargetChecks, type CpuJiffies, type Reference, type TargetCheck, type WrkResult,
 } from "./bench-format";
 import { machineInfo, treeCpuSeconds, treeMemory, type MachineInfo, type TreeMemory } from "./bench-proc";
 
@@ -130,6 +130,23 @@ interface LoadRun {
   generatorCpuPercent: number;
   /** The app's process tree CPU over the run, in % of one core. */
   appCpuPercent: number;
+  /** CPU time on the app's CPU not used by the app (other processes on the machine), in %. */
+  otherOnAppCpuPercent: number;
+}
+
+function appCpuJiffies(): CpuJiffies {
+  return parseProcStatCpu(fs.readFileSync("/proc/stat", "utf8"), settings.appCpu);
+}
+
+/** Runs `work` and returns how busy the app's CPU was with anything but the app (process tree under `pid`). */
+async function foreignCpu<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; appPercent: number; otherPercent: number }> {
+  const cpuBefore = appCpuJiffies();
+  const appBefore = treeCpuSeconds(pid);
+  const start = process.hrtime.bigint();
+  const value = await work();
+  const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const appPercent = (100 * (treeCpuSeconds(pid) - appBefore)) / wallSeconds;
+  return { value, appPercent, otherPercent: Math.max(0, busyPercent(cpuBefore, appCpuJiffies()) - appPercent) };
 }
 
 interface AppResult {
@@ -137,7 +154,7 @@ interface AppResult {
   displayName: string;
   language: string;
   startup: { startupMs: number[]; spawnToHealthyMs: number[]; startupMsP50?: number; spawnToHealthyMsP50?: number };
-  compute?: { requestMs: number[]; loopMs: number[]; p50Ms?: number; p95Ms?: number; loopP50Ms?: number; reference: Reference; ratio?: number };
+  compute?: { requestMs: number[]; loopMs: number[]; p50Ms?: number; p95Ms?: number; loopP50Ms?: number; reference: Reference; ratio?: number; otherOnAppCpuPercent?: number };
   health?: LoadRun;
   payload?: LoadRun;
   idleMemory?: TreeMemory;
@@ -191,14 +208,13 @@ async function wrk(url: string, seconds: number): Promise<{ wrk: WrkResult; cpuS
 async function measureLoad(r: NativeApp, urlPath: string): Promise<LoadRun> {
   const url = `${r.baseUrl}${urlPath}`;
   await wrk(url, settings.warmupSeconds);
-  const cpuBefore = treeCpuSeconds(r.pid);
-  const run = await wrk(url, settings.loadSeconds);
-  const appCpu = treeCpuSeconds(r.pid) - cpuBefore;
+  const { value: run, appPercent, otherPercent } = await foreignCpu(r.pid, () => wrk(url, settings.loadSeconds));
   return {
     path: urlPath,
     wrk: run.wrk,
     generatorCpuPercent: (100 * run.cpuSeconds) / run.wallSeconds,
-    appCpuPercent: (100 * appCpu) / run.wrk.durationSeconds,
+    appCpuPercent: appPercent,
+    otherOnAppCpuPercent: otherPercent,
   };
 }
 
@@ -219,7 +235,8 @@ async function benchApp(app: AppManifest, haveWrk: boolean): Promise<AppResult> 
     await sleep(1000);
     result.idleMemory = treeMemory(r.pid);
     log(`[${app.name}] /compute?n=${COMPUTE_N} x ${settings.computeRuns}`);
-    result.compute = await measureCompute(r, reference);
+    const compute = await foreignCpu(r.pid, () => measureCompute(r, reference));
+    result.compute = { ...compute.value, otherOnAppCpuPercent: compute.otherPercent };
     if (haveWrk) {
       log(`[${app.name}] wrk /health ${settings.loadSeconds} s`);
       result.health = await measureLoad(r, "/health");
@@ -256,11 +273,17 @@ function loadAverage(): number {
   return os.loadavg()[0] ?? 0;
 }
 
+/** The largest share of the app's CPU that other processes took during any measured phase. */
+function otherMax(r: AppResult): number | undefined {
+  const values = [r.compute?.otherOnAppCpuPercent, r.health?.otherOnAppCpuPercent, r.payload?.otherOnAppCpuPercent].filter((v): v is number => v !== undefined);
+  return values.length === 0 ? undefined : Math.max(...values);
+}
+
 function render(machine: MachineInfo, load: { before: number; after: number }, refs: Record<Reference, LoopTimes | string>, results: AppResult[], checks: TargetCheck[], haveWrk: boolean): string {
   const headers = [
     "runtime", "compute\np50 ms", "compute\np95 ms", "loop\np50 ms", "vs bare\nloop",
     "/health\nreq/s", "gen\nCPU %", "app\nCPU %", "/payload\nreq/s", "gen\nCPU %", "app\nCPU %",
-    "idle\nRSS MiB", "loaded\nRSS MiB", "startup\nms", "spawn to\nhealthy ms",
+    "idle\nRSS MiB", "loaded\nRSS MiB", "startup\nms", "spawn to\nhealthy ms", "others on\napp CPU %",
   ];
   const rows: string[][] = [];
   for (const [name, ref] of [["gcc -O2 (bare loop)", refs.gcc], ["CPython (bare loop)", refs.cpython]] as const) {
@@ -280,12 +303,13 @@ function render(machine: MachineInfo, load: { before: number; after: number }, r
       ...loadCells(r.health), ...loadCells(r.payload),
       formatNumber(r.idleMemory?.rssMiB), formatNumber(r.loadedMemory?.rssMiB),
       formatNumber(r.startup.startupMsP50), formatNumber(r.startup.spawnToHealthyMsP50),
+      formatNumber(otherMax(r), 0),
     ]);
   }
   const lines = [
     `k8s-bench native app benchmark — ${new Date().toISOString()}`,
     `machine: ${machine.cpuModel}, ${machine.logicalCpus} logical CPUs (${machine.availableCpus} available), kernel ${machine.kernel}, node ${machine.node}`,
-    `load average (1 min): ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after${Math.max(load.before, load.after) > 0.5 ? " — other work was running: numbers are skewed, rerun on a quiet machine" : ""}`,
+    `load average (1 min): ${load.before.toFixed(2)} before the run${load.before > 0.5 ? " — other work was running: numbers are skewed, rerun on a quiet machine" : ""} (${load.after.toFixed(2)} at the end, which includes this benchmark)`,
     `budget: each app pinned to CPU ${settings.appCpu} with CONCURRENCY=1; wrk (1 thread, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.loadSeconds} s) and this script on CPU ${settings.loadCpu}`,
     `compute: /compute?n=${COMPUTE_N} (π = ${COMPUTE_PRIMES}), ${settings.computeWarmups} warm-up + ${settings.computeRuns} sequential requests over keep-alive; "compute" is the client-side request time, "loop" the app's own duration_ms`,
     `references: ${typeof refs.gcc === "string" ? refs.gcc : refs.gcc.version}; ${typeof refs.cpython === "string" ? refs.cpython : refs.cpython.version}`,
@@ -295,6 +319,7 @@ function render(machine: MachineInfo, load: { before: number; after: number }, r
     "vs bare loop: compute p50 / the bare loop's p50 (gcc for compiled runtimes, CPython for Python apps).",
     `gen CPU %: wrk's own CPU (user+system) over the run, % of one core; "!" marks >= ${GENERATOR_BUSY_PERCENT} %: the generator may have been the limit.`,
     "app CPU %: the app's process tree over the run, % of one core (it is pinned to one).",
+    `others on app CPU %: the most that processes other than the app used of CPU ${settings.appCpu} during /compute or a wrk run; above a few % the app's numbers are understated.`,
     "RSS: VmRSS summed over the app's process tree (the JSON also has PSS, which splits pages shared by forked workers).",
     "startup: median over the starts of the app's own startup_ms and of spawn-to-first-healthy /health measured by the harness.",
   ];

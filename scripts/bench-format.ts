@@ -210,3 +210,27 @@ export function checkRuntimeTargets(app: string, language: string, m: TargetInpu
     checkTarget(app, { metric: "/health on one core", op: ">=", limit: t.healthRps, unit: "req/s" }, m.healthRps),
   ];
 }
+
+/** Jiffies of one CPU from /proc/stat: all of them, and those not idle (steal counts as busy). */
+export interface CpuJiffies {
+  total: number;
+  busy: number;
+}
+
+/**
+ * Reads the `cpu<N>` line of /proc/stat text (`cpu0 user nice system idle iowait irq softirq steal ...`).
+ * Guest time is already inside user and nice, so it is not added twice.
+ */
+export function parseProcStatCpu(text: string, cpu: string): CpuJiffies {
+  const line = text.split("\n").find((l) => l.startsWith(`cpu${cpu} `));
+  if (line === undefined) throw new Error(`/proc/stat has no cpu${cpu} line`);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = user + nice + system + idle + iowait + irq + softirq + steal;
+  return { total, busy: total - idle - iowait };
+}
+
+/** Busy share of a CPU between two readings, in percent (0 when no time passed). */
+export function busyPercent(before: CpuJiffies, after: CpuJiffies): number {
+  const total = after.total - before.total;
+  return total > 0 ? (100 * (after.busy - before.busy)) / total : 0;
+}

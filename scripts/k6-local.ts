@@ -9,9 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { K6_DIR } from "../components/scenarios";
+import { VERSIONS } from "../components/versions";
 
 /** The k6 version the project pins; install with `go install go.k6.io/k6@v1.8.1`. */
-export const K6_PINNED = "v1.8.1";
+export const K6_PINNED = VERSIONS.k6;
 export const K6_INSTALL_HINT = `go install go.k6.io/k6@${K6_PINNED} (lands in $(go env GOPATH)/bin/k6), or set K6_BIN`;
 
 function executable(file: string): boolean {

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  checkRuntimeTargets, checkTarget, formatNumber, formatRatio, median, parseBashTimes, parseWrkOutput, percentile, ratio,
+  busyPercent, checkRuntimeTargets, checkTarget, formatNumber, formatRatio, median, parseBashTimes, parseProcStatCpu, parseWrkOutput, percentile, ratio,
   renderTable, wrkDurationMs,
 } from "../scripts/bench-format";
 
@@ -136,5 +136,20 @@ void describe("targets", () => {
       ["/health on one core", 2500, true],
     ]);
     assert.deepStrictEqual(checkRuntimeTargets("x", "cobol", { computeRatio: 1, idleRssMiB: 1, healthRps: 1 }), []);
+  });
+});
+
+void describe("parseProcStatCpu", () => {
+  const STAT = "cpu  10 0 10 100 0 0 0 0 0 0\ncpu0 200 5 100 600 50 10 20 15 7 0\ncpu1 1 2 3 4 5 6 7 8 0 0\nintr 1 2 3\n";
+  void it("sums the jiffies of one CPU and counts idle and iowait as not busy", () => {
+    assert.deepStrictEqual(parseProcStatCpu(STAT, "0"), { total: 1000, busy: 350 });
+    assert.deepStrictEqual(parseProcStatCpu(STAT, "1"), { total: 36, busy: 27 });
+  });
+  void it("throws for a CPU that is not there", () => {
+    assert.throws(() => parseProcStatCpu(STAT, "7"), { message: "/proc/stat has no cpu7 line" });
+  });
+  void it("computes the busy share between two readings", () => {
+    assert.equal(busyPercent({ total: 1000, busy: 350 }, { total: 1200, busy: 500 }), 75);
+    assert.equal(busyPercent({ total: 5, busy: 1 }, { total: 5, busy: 1 }), 0);
   });
 });

@@ -195,3 +195,12 @@ describe("monitoring values", () => {
     });
   });
 });
+
+describe("dataHash", () => {
+  it("ignores key order and changes with any content", async () => {
+    const { dataHash } = await import("../components/benchmark-run");
+    assert.equal(dataHash({ a: "1", b: "2" }), dataHash({ b: "2", a: "1" }));
+    assert.notEqual(dataHash({ a: "1", b: "2" }), dataHash({ a: "1", b: "3" }));
+    assert.match(dataHash(undefined), /^[0-9a-f]{64}$/);
+  });
+});

@@ -104,6 +104,28 @@ describe("collector-cli job", () => {
     );
   });
 
+  it("reads the log of the container named by --container (the kube-proxy driver's)", async () => {
+    requests.length = 0;
+    route = (url) => {
+      if (url.pathname === "/apis/batch/v1/namespaces/k8s-bench-kube-proxy/jobs/kp-driver") {
+        return { body: { metadata: { name: "kp-driver" }, status: { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] } } };
+      }
+      if (url.pathname === "/api/v1/namespaces/k8s-bench-kube-proxy/pods") return { body: { items: [{ ...pod("Succeeded"), metadata: { name: "kp-driver-xyz" } }] } };
+      if (url.pathname === "/api/v1/namespaces/k8s-bench-kube-proxy/pods/kp-driver-xyz/log") return { body: `driver log for ${url.searchParams.get("container")}\n` };
+      return undefined;
+    };
+    const r = await runCli(["job", "--namespace", "k8s-bench-kube-proxy", "--job", "kp-driver", "--timeout", "30", "--container", "driver"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).log, "driver log for driver\n");
+    assert.equal(requests[requests.length - 1], "GET /api/v1/namespaces/k8s-bench-kube-proxy/pods/kp-driver-xyz/log?container=driver");
+  });
+
+  it("rejects a --container that is not a container name", async () => {
+    const r = await runCli(["job", "--namespace", "n", "--job", "j", "--timeout", "30", "--container", "Driver_1"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'collector: --container ("Driver_1") must be a container name (a DNS label)\n');
+  });
+
   it("rejects a bad timeout before calling the API", async () => {
     const r = await runCli(["job", "--namespace", "n", "--job", "j", "--timeout", "soon"]);
     assert.equal(r.code, 1);

@@ -34,6 +34,7 @@ describe("parseConfig defaults", () => {
       hpa: { minReplicas: 2, maxReplicas: 10, targetCpuPercent: 50 },
       monitoring: { enabled: true },
       k6: { cpuMilli: 2000, memoryMiB: 1024 },
+      kubeProxy: { enabled: true, services: 300, steps: [1, 5, 10, 15, 20, 25, 30], stepIntervalSeconds: 15, deadlineSeconds: 501, groups: [] },
     };
     assert.deepEqual(parseConfig(base, ctx), expected);
   });
@@ -84,7 +85,7 @@ describe("parseConfig rejects bad configuration with key, value and allowed valu
     ["throws on an unknown runtime", { ...base, runtimes: '["go","java"]' }, ['k8s-bench:runtimes ("java") is not known; allowed: django, fastapi, go, rust']],
     ["throws on a negative CPU limit", { ...base, resources: '{"cpuLimit":"-500m"}' }, ['k8s-bench:resources.cpuLimit ("-500m") must be a positive CPU quantity such as 100m or 0.5']],
     ["throws on a profile typo", { ...base, profile: "quik" }, ['k8s-bench:profile ("quik") must be one of: quick, full']],
-    ["throws on an unknown top-level key (a typo would silently do nothing)", { ...base, profle: "full" }, ['k8s-bench:profle ("full") is not a known key; allowed: cluster, runtimes, profile, scenarios, runId, namespace, resources, hpa, monitoring, k6, local, eks, grafanaAdminPassword']],
+    ["throws on an unknown top-level key (a typo would silently do nothing)", { ...base, profle: "full" }, ['k8s-bench:profle ("full") is not a known key; allowed: cluster, runtimes, profile, scenarios, runId, namespace, resources, hpa, monitoring, k6, kubeProxy, local, eks, grafanaAdminPassword']],
     ["throws on an unknown nested key", { ...base, hpa: '{"minReplica":3}' }, ["k8s-bench:hpa.minReplica (3) is not a known key; allowed: minReplicas, maxReplicas, targetCpuPercent"]],
     ["throws when the CPU request exceeds the limit", { ...base, resources: '{"cpuRequest":"1","cpuLimit":"500m"}' }, ['k8s-bench:resources.cpuRequest ("1") must be <= resources.cpuLimit (500m)']],
     ["throws when the memory request exceeds the limit", { ...base, resources: '{"memoryRequest":"512Mi"}' }, ['k8s-bench:resources.memoryRequest ("512Mi") must be <= resources.memoryLimit (256Mi)']],

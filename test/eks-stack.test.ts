@@ -12,18 +12,38 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { loadAppManifests } from "../components/app-manifest";
 import { DEDICATED_TAINT_KEY, GROUP_LABEL } from "../components/cluster";
-import { EKS_DEFAULTS } from "../components/eks-config";
+import { DEFAULTS, kubeProxyDeadlineSeconds } from "../components/config";
+import { EKS_DEFAULTS, KUBE_PROXY_ADDON_VERSIONS } from "../components/eks-config";
+import { kubeProxyDriverRbac } from "../components/kube-proxy-rbac";
+import { Results } from "../components/results-schema";
 import { kubernetesObject, validateObject } from "./support/k8s-schema";
 import { isKubernetesObject, ROOT, runStack, StackRun, StateFor } from "./support/pulumi-mocks";
-import { localStackState } from "./support/stack-state";
+import { kubeProxyCollected, kubeProxyDriverOutput, localStackState } from "./support/stack-state";
 
 const ACCOUNT = "123456789012";
 const REGISTRY = `${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com`;
 const EKS_KUBECONFIG = JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: "k8s-bench-eks", cluster: { server: "https://k8s-bench-eks.eks.example" } }] });
 const KERNEL_GROUPS = EKS_DEFAULTS.kernelGroups.map((g) => g.name);
 
+/** What the kube-proxy driver prints on the EKS stack: seed 004's recorded logs, one node per kernel group. */
+const EKS_KUBE_PROXY_OUTPUT = kubeProxyDriverOutput(
+  [
+    { file: "ip-10-0-1-23.log", node: "ip-10-0-1-23.us-west-2.compute.internal", kernelVersion: "6.1.144", group: "kernel-6-1" },
+    { file: "ip-10-0-2-45.log", node: "ip-10-0-2-45.us-west-2.compute.internal", kernelVersion: "6.12.46", group: "kernel-6-12" },
+  ],
+  {
+    mode: "nftables",
+    version: KUBE_PROXY_ADDON_VERSIONS[EKS_DEFAULTS.kubernetesVersion] ?? "unknown",
+    services: DEFAULTS.kubeProxy.eks.services,
+    finalReplicas: DEFAULTS.kubeProxy.steps.at(-1) ?? 1,
+  },
+);
+
 /** Provider outputs of the EKS stack: AWS on top of what the local stack's providers return. */
 const eksStackState: StateFor = (r) => {
+  if (r.type === "command:local:Command" && r.name === "kube-proxy-collect") {
+    return { stdout: JSON.stringify(kubeProxyCollected(String(r.inputs["create"]), EKS_KUBE_PROXY_OUTPUT)), stderr: "" };
+  }
   switch (r.type) {
     case "eks:index:Cluster":
       return { kubeconfig: JSON.parse(EKS_KUBECONFIG), kubeconfigJson: EKS_KUBECONFIG };
@@ -109,6 +129,66 @@ void describe("eks stack under mocks (Pulumi.eks.yaml)", { skip }, () => {
       (nodeExporter?.tolerations ?? []).some((t: Record<string, unknown>) => t["key"] === DEDICATED_TAINT_KEY && t["operator"] === "Exists" && t["effect"] === "NoSchedule"),
       JSON.stringify(nodeExporter?.tolerations),
     );
+  });
+
+  void it("runs the kube-proxy driver on the system group, measuring every kernel group at seed 004's scale", () => {
+    const job = stack.one(JOB, "kube-proxy-driver");
+    const pod = job.inputs["spec"].template.spec;
+    const env = Object.fromEntries((pod.containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    const deadline = kubeProxyDeadlineSeconds({ services: 8000, steps: DEFAULTS.kubeProxy.steps, stepIntervalSeconds: 60 });
+    assert.equal(deadline, 5660);
+    assert.equal(env["NODE_SELECTOR_GROUPS"], KERNEL_GROUPS.join(","));
+    assert.equal(env["SERVICES"], "8000");
+    assert.equal(env["STEP_INTERVAL_SECONDS"], "60");
+    assert.equal(env["POLL_SECONDS"], "10");
+    assert.equal(env["DEADLINE_SECONDS"], String(deadline));
+    assert.equal(job.inputs["spec"].activeDeadlineSeconds, deadline + 600);
+    assert.deepEqual(pod.nodeSelector, { [GROUP_LABEL]: "system" });
+    assert.equal(pod.automountServiceAccountToken, true);
+    const collect = stack.one("command:local:Command", "kube-proxy-collect");
+    assert.match(collect.inputs["create"], new RegExp(`--namespace k8s-bench-kube-proxy --job ${job.state["metadata"].name} --timeout ${deadline + 600 + 120} --container driver$`));
+    assert.deepEqual(collect.customTimeouts, { create: `${deadline + 600 + 120 + 60}s` });
+  });
+
+  void it("puts the kube-proxy backend on the kernel groups, tolerating their taint", () => {
+    const spec = stack.one(DEP, "kube-proxy-backend").inputs["spec"].template.spec;
+    assert.deepEqual(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+      { matchExpressions: [{ key: GROUP_LABEL, operator: "In", values: KERNEL_GROUPS }] },
+    ]);
+    assert.deepEqual(spec.tolerations, [{ key: DEDICATED_TAINT_KEY, operator: "Exists", effect: "NoSchedule" }]);
+  });
+
+  void it("grants the kube-proxy driver exactly its rules, bound to its ServiceAccount", () => {
+    const rbac = kubeProxyDriverRbac({ deployment: "kube-proxy-backend", metrics: true });
+    assert.deepEqual(stack.one("kubernetes:rbac.authorization.k8s.io/v1:Role", "kube-proxy-driver-role").inputs["rules"], rbac.benchNamespace);
+    assert.deepEqual(stack.one("kubernetes:rbac.authorization.k8s.io/v1:Role", "kube-proxy-driver-kube-system-role").inputs["rules"], rbac.kubeSystem);
+    assert.deepEqual(stack.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kube-proxy-driver-nodes-role").inputs["rules"], rbac.cluster);
+    const sa = stack.one("kubernetes:core/v1:ServiceAccount", "kube-proxy-driver-sa").state["metadata"].name;
+    for (const [type, name] of [
+      ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kube-proxy-driver-role-binding"],
+      ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kube-proxy-driver-kube-system-role-binding"],
+      ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "kube-proxy-driver-nodes-role-binding"],
+    ] as const) {
+      assert.deepEqual(stack.one(type, name).inputs["subjects"], [{ kind: "ServiceAccount", name: sa, namespace: "k8s-bench-kube-proxy" }], name);
+    }
+  });
+
+  void it("runs the kube-proxy benchmark after the last app benchmark and before the node facts", () => {
+    const collectors = stack.byType("command:local:Command").filter((c) => c.name.endsWith("-collect") && c.name !== "kube-proxy-collect");
+    const last = collectors[collectors.length - 1]?.name ?? "";
+    assert.ok(stack.one(JOB, "kube-proxy-driver").dependsOn.includes(last), last);
+    assert.deepEqual(stack.one("command:local:Command", "cluster-facts").dependsOn, ["kube-proxy-collect"]);
+  });
+
+  void it("resolves results.kubeProxy with the kernel comparison from the driver's output", () => {
+    const results = stack.outputs["results"] as Results;
+    assert.deepEqual(results.kubeProxy, EKS_KUBE_PROXY_OUTPUT.result);
+    const kp = results.kubeProxy!;
+    assert.equal(kp.targetEndpoints, 240000);
+    assert.deepEqual(kp.nodes.map((n) => n.group), KERNEL_GROUPS);
+    assert.deepEqual(kp.comparison?.kernels, ["6.12.46", "6.1.144"]);
+    assert.match(kp.comparison?.summary ?? "", /^kernel 6\.12\.46 synced 240,015 endpoints \d+\.\d× faster than 6\.1\.144 /);
+    assert.ok((stack.outputs["report"] as string).includes(kp.comparison?.summary ?? "(none)"));
   });
 
   void it("declares only Kubernetes objects that pass OpenAPI schema validation", async () => {

@@ -88,8 +88,8 @@ void describe("profile table (k6/profiles.ts)", () => {
   void it("rejects bad knobs, all at once", () => {
     assert.throws(() => resolvePlan("load", "quick", { LATENCY_RATE: "abc", P95_MS: "0", SLEEP_SECONDS: "-1", CAPACITY_RATES: "10,5" }), {
       message: [
-        'k6 env: SLEEP_SECONDS ("-1") must be a non-negative number',
         'k6 env: P95_MS ("0") must be an integer >= 1',
+        'k6 env: SLEEP_SECONDS ("-1") must be a non-negative number',
         'k6 env: LATENCY_RATE ("abc") must be an integer >= 1',
         'k6 env: CAPACITY_RATES ("10,5") must be strictly increasing',
       ].join("\n"),

@@ -7,14 +7,20 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadAppManifests } from "../components/app-manifest";
+import { dataHash } from "../components/benchmark-run";
+import { collectJobCommand } from "../components/benchmark-run";
 import { GROUP_LABEL } from "../components/cluster";
+import { DEFAULTS, kubeProxyDeadlineSeconds } from "../components/config";
+import { KUBE_PROXY_DRIVER_FILES } from "../components/kube-proxy-driver-config";
+import { kubeProxyDriverRbac } from "../components/kube-proxy-rbac";
+import { driverFiles } from "../components/kube-proxy-specs";
 import { kindConfigYaml } from "../components/kind-config";
 import { Results } from "../components/results-schema";
 import { defaultScenarios, resolveScenario } from "../components/scenarios";
 import { VERSIONS } from "../components/versions";
 import { kubernetesObject, validateObject } from "./support/k8s-schema";
 import { isKubernetesObject, RecordedResource, runStack, StackRun } from "./support/pulumi-mocks";
-import { CLUSTER_FACTS, IMAGE_SIZE_BYTES, localStackState } from "./support/stack-state";
+import { CLUSTER_FACTS, IMAGE_SIZE_BYTES, LOCAL_KUBE_PROXY_OUTPUT, localStackState } from "./support/stack-state";
 
 const apps = loadAppManifests().map((a) => a.name);
 const scenarios = defaultScenarios("quick");
@@ -33,7 +39,8 @@ const CMD = "command:local:Command";
 describe("local stack under mocks (Pulumi.local.yaml)", () => {
   it("finds every app of apps/ (the default runtimes)", () => {
     assert.ok(apps.length >= 1, "apps/*/app.json");
-    assert.deepEqual(stack.byType(DEP).map((d) => d.inputs["metadata"].name).sort(), [...apps].sort());
+    const appDeployments = stack.byType(DEP).filter((d) => d.inputs["metadata"].namespace === "k8s-bench");
+    assert.deepEqual(appDeployments.map((d) => d.inputs["metadata"].name).sort(), [...apps].sort());
   });
 
   it("creates a kind cluster from the generated config and deletes it on destroy", () => {
@@ -97,7 +104,7 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
   });
 
   it("declares one k6 Job per (app, scenario) with the script mounted, the Service URL passed and a deadline from the scenario", () => {
-    const jobs = stack.byType(JOB);
+    const jobs = stack.byType(JOB).filter((j) => j.inputs["metadata"].namespace === "k8s-bench");
     assert.equal(jobs.length, apps.length * scenarios.length);
     const configMap = stack.one("kubernetes:core/v1:ConfigMap", "k6-scripts");
     for (const app of apps) {
@@ -115,6 +122,11 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
         assert.equal(spec.activeDeadlineSeconds, resolved.durationSeconds + 300);
         assert.deepEqual(spec.template.spec.nodeSelector, { [GROUP_LABEL]: "system" });
         assert.equal(c.image, VERSIONS.k6Image);
+        // Everything the result depends on is on the immutable pod template, so a change reruns it.
+        const annotations = spec.template.metadata.annotations;
+        assert.equal(annotations["k8s-bench.io/app-image"], (stack.one("docker-build:index:Image", `${app}-image-build`).inputs["tags"] as string[])[0]);
+        assert.deepEqual(JSON.parse(annotations["k8s-bench.io/app-resources"]), { cpuRequestMilli: 100, cpuLimitMilli: 500, memoryRequestMiB: 64, memoryLimitMiB: 256, hpa: { minReplicas: 2, maxReplicas: 10, targetCpuPercent: 50 } });
+        assert.equal(annotations["k8s-bench.io/scripts-sha256"], dataHash(configMap.inputs["data"]));
         const collect = stack.one(CMD, `${app}-${scenario}-collect`);
         assert.match(collect.inputs["create"], /^node --import tsx components\/collector-cli\.ts job --namespace k8s-bench --job \S+ --timeout \d+$/);
       }
@@ -130,7 +142,9 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
       assert.ok(job.dependsOn.includes(app), `${run} depends on the ${app} BenchApp`);
       assert.deepEqual(stack.one(CMD, `${run}-collect`).dependsOn, [`${run}-job`]);
     });
-    assert.deepEqual(stack.one(CMD, "cluster-facts").dependsOn, [`${order[order.length - 1]?.run}-collect`]);
+    // Then the kube-proxy benchmark; the node facts are read last.
+    assert.ok(stack.one(JOB, "kube-proxy-driver").dependsOn.includes(`${order[order.length - 1]?.run}-collect`));
+    assert.deepEqual(stack.one(CMD, "cluster-facts").dependsOn, ["kube-proxy-collect"]);
   });
 
   it("binds every Kubernetes resource to the kind cluster's provider", () => {
@@ -183,5 +197,131 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
     assert.equal(header.split("|").length - 3, apps.length);
     assert.match(report, /\| load: p95 latency \|/);
     assert.match(report, /Kubernetes v1\.34\.11/);
+  });
+});
+
+const KP_NS = "k8s-bench-kube-proxy";
+const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+const ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
+const CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
+
+describe("kube-proxy benchmark on the local stack (on by default)", () => {
+  const deadline = kubeProxyDeadlineSeconds({ services: DEFAULTS.kubeProxy.local.services, steps: DEFAULTS.kubeProxy.steps, stepIntervalSeconds: DEFAULTS.kubeProxy.local.stepIntervalSeconds });
+  const lastAppCollector = `${apps[apps.length - 1]}-${scenarios[scenarios.length - 1]}-collect`;
+
+  it("declares a handful of objects in its own restricted namespace, and no Service: the driver creates those", () => {
+    const ns = stack.one("kubernetes:core/v1:Namespace", "kube-proxy-namespace");
+    assert.equal(ns.inputs["metadata"].name, KP_NS);
+    assert.equal(ns.inputs["metadata"].labels["pod-security.kubernetes.io/enforce"], "restricted");
+    const inNamespace = stack.resources.filter((r) => r.inputs["metadata"]?.namespace === KP_NS).map((r) => `${r.type.split(":")[2]} ${r.name}`).sort();
+    assert.deepEqual(inNamespace, [
+      "ConfigMap kube-proxy-driver-files",
+      "Deployment kube-proxy-backend",
+      "Job kube-proxy-driver",
+      "Role kube-proxy-driver-role",
+      "RoleBinding kube-proxy-driver-role-binding",
+      "ServiceAccount kube-proxy-driver-sa",
+    ]);
+  });
+
+  it("grants the driver's ServiceAccount exactly the verbs the driver needs, in three scopes", () => {
+    const rbac = kubeProxyDriverRbac({ deployment: "kube-proxy-backend", metrics: true });
+    const sa = stack.one("kubernetes:core/v1:ServiceAccount", "kube-proxy-driver-sa");
+    const subject = [{ kind: "ServiceAccount", name: sa.state["metadata"].name, namespace: KP_NS }];
+    const scopes: [string, string, string, string, unknown][] = [
+      [ROLE, "kube-proxy-driver-role", ROLE_BINDING, "kube-proxy-driver-role-binding", rbac.benchNamespace],
+      [ROLE, "kube-proxy-driver-kube-system-role", ROLE_BINDING, "kube-proxy-driver-kube-system-role-binding", rbac.kubeSystem],
+      [CLUSTER_ROLE, "kube-proxy-driver-nodes-role", CLUSTER_ROLE_BINDING, "kube-proxy-driver-nodes-role-binding", rbac.cluster],
+    ];
+    for (const [roleType, roleName, bindingType, bindingName, rules] of scopes) {
+      const role = stack.one(roleType, roleName);
+      const binding = stack.one(bindingType, bindingName);
+      assert.deepEqual(role.inputs["rules"], rules, roleName);
+      assert.deepEqual(binding.inputs["roleRef"], { apiGroup: "rbac.authorization.k8s.io", kind: roleType.split(":")[2], name: role.state["metadata"].name });
+      assert.deepEqual(binding.inputs["subjects"], subject);
+      assert.equal(binding.inputs["metadata"].namespace, role.inputs["metadata"].namespace);
+    }
+    assert.equal(stack.one(ROLE, "kube-proxy-driver-kube-system-role").inputs["metadata"].namespace, "kube-system");
+    assert.equal(stack.byType(ROLE).length + stack.byType(CLUSTER_ROLE).length, 3, "no other RBAC");
+  });
+
+  it("mounts every driver file from one ConfigMap and runs the entry point", () => {
+    const files = stack.one("kubernetes:core/v1:ConfigMap", "kube-proxy-driver-files");
+    assert.deepEqual(Object.keys(files.inputs["data"]).sort(), [...KUBE_PROXY_DRIVER_FILES].sort());
+    assert.deepEqual(files.inputs["data"], driverFiles());
+    const pod = stack.one(JOB, "kube-proxy-driver").inputs["spec"].template.spec;
+    assert.deepEqual(pod.volumes[0], { name: "driver", configMap: { name: files.state["metadata"].name } });
+    assert.equal(pod.containers[0].command[2], "/driver/kube-proxy-driver-main.ts");
+    assert.equal(pod.containers[0].image, VERSIONS.kubeProxyDriverImage);
+  });
+
+  it("runs the driver on the system node with the laptop scale and a deadline derived from scale and steps", () => {
+    const job = stack.one(JOB, "kube-proxy-driver");
+    const pod = job.inputs["spec"].template.spec;
+    const env = Object.fromEntries((pod.containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    assert.equal(deadline, 501);
+    assert.equal(env["DEADLINE_SECONDS"], String(deadline));
+    assert.equal(job.inputs["spec"].activeDeadlineSeconds, deadline + 600);
+    assert.equal(job.inputs["spec"].backoffLimit, 0);
+    assert.equal(env["SERVICES"], "300");
+    assert.equal(env["STEPS"], "1,5,10,15,20,25,30");
+    assert.equal(env["STEP_INTERVAL_SECONDS"], "15");
+    assert.equal(env["POLL_SECONDS"], "3");
+    assert.equal(env["NODE_SELECTOR_GROUPS"], "", "every node of the kind cluster");
+    assert.deepEqual(pod.nodeSelector, { [GROUP_LABEL]: "system" });
+    assert.equal(pod.serviceAccountName, stack.one("kubernetes:core/v1:ServiceAccount", "kube-proxy-driver-sa").state["metadata"].name);
+  });
+
+  it("mounts a ServiceAccount token into the driver's pod and no other", () => {
+    const pods = [...stack.byType(JOB), ...stack.byType(DEP)].map((r) => [r.name, r.inputs["spec"].template.spec.automountServiceAccountToken] as const);
+    assert.deepEqual(pods.filter(([, automount]) => automount !== false), [["kube-proxy-driver", true]]);
+  });
+
+  it("collects the driver's log from its container, waiting as long as the Job may run", () => {
+    const job = stack.one(JOB, "kube-proxy-driver");
+    const collect = stack.one(CMD, "kube-proxy-collect");
+    const timeout = deadline + 600 + 120;
+    assert.equal(collect.inputs["create"], collectJobCommand(KP_NS, job.state["metadata"].name, timeout, "driver"));
+    assert.match(collect.inputs["create"], / --container driver$/);
+    assert.deepEqual(collect.customTimeouts, { create: `${timeout + 60}s` });
+    assert.deepEqual(collect.dependsOn, ["kube-proxy-driver"]);
+  });
+
+  it("puts the backend on the app node at one replica and leaves the count to the driver", () => {
+    const dep = stack.one(DEP, "kube-proxy-backend");
+    assert.equal(dep.inputs["metadata"].name, "kube-proxy-backend");
+    assert.equal(dep.inputs["spec"].replicas, 1);
+    assert.deepEqual(dep.ignoreChanges, ["spec.replicas"]);
+    assert.equal(dep.inputs["spec"].template.spec.enableServiceLinks, false);
+    assert.deepEqual(dep.inputs["spec"].template.spec.nodeSelector, { [GROUP_LABEL]: "apps" });
+  });
+
+  it("runs after the last app benchmark and before the node facts are read", () => {
+    assert.deepEqual(stack.one(DEP, "kube-proxy-backend").dependsOn, [lastAppCollector]);
+    assert.deepEqual([...stack.one(JOB, "kube-proxy-driver").dependsOn].sort(), [
+      "kube-proxy-backend",
+      "kube-proxy-driver-files",
+      "kube-proxy-driver-kube-system-role-binding",
+      "kube-proxy-driver-nodes-role-binding",
+      "kube-proxy-driver-role-binding",
+      lastAppCollector,
+    ].sort());
+    assert.deepEqual(stack.one(CMD, "cluster-facts").dependsOn, ["kube-proxy-collect"]);
+  });
+
+  it("resolves results.kubeProxy from the driver's output line and reports it", () => {
+    const results = stack.outputs["results"] as Results;
+    assert.deepEqual(results.kubeProxy, LOCAL_KUBE_PROXY_OUTPUT.result);
+    const kp = results.kubeProxy!;
+    assert.equal(kp.services, 300);
+    assert.equal(kp.targetEndpoints, 300 * 30);
+    assert.deepEqual(kp.nodes.map((n) => [n.node, n.group, n.kernelVersion, n.incomplete]), [
+      ["k8s-bench-worker", "apps", "6.12.46", false],
+      ["k8s-bench-worker2", "system", "6.12.46", false],
+    ]);
+    assert.ok(kp.nodes.every((n) => n.syncCount > 0 && n.finalSync !== undefined));
+    assert.equal(kp.comparison, undefined, "one kernel on kind: nothing to compare");
+    assert.match(stack.outputs["report"] as string, /## kube-proxy \(nftables v1\.34\.11; 300 Services, 9,000 endpoints\)/);
   });
 });

@@ -162,6 +162,8 @@ interface Spawned {
   exit: Exit | undefined;
   /** Resolves once stdout and stderr are closed (or shortly after exit if a grandchild holds them). */
   closed: Promise<void>;
+  /** performance.now() when the first complete stdout line arrived. */
+  firstLineAt: number | undefined;
 }
 
 function spawnGroup(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Spawned {
@@ -171,9 +173,9 @@ function spawnGroup(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Spawne
   const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const stdout = new BoundedText();
   const stderr = new BoundedText();
-  child.stdout?.setEncoding("utf8").on("data", (c: string) => stdout.append(c));
   child.stderr?.setEncoding("utf8").on("data", (c: string) => stderr.append(c));
   const spawned: Spawned = {
+    firstLineAt: undefined,
     child,
     pid: 0,
     stdout,
@@ -192,6 +194,10 @@ function spawnGroup(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Spawne
     }),
     closed: new Promise<void>((resolve) => child.once("close", () => resolve())),
   };
+  child.stdout?.setEncoding("utf8").on("data", (c: string) => {
+    if (spawned.firstLineAt === undefined && c.includes("\n")) spawned.firstLineAt = performance.now();
+    stdout.append(c);
+  });
   if (child.pid === undefined) {
     // spawn failed synchronously-ish (ENOENT is reported through "error"); nothing to track.
     return spawned;
@@ -305,6 +311,12 @@ export interface NativeApp {
   startupLine: StartupLine;
   /** Milliseconds from spawn to the first 200 from `/health`, measured by the harness. */
   spawnToHealthyMs: number;
+  /**
+   * Milliseconds from spawn to the arrival of the startup line: an upper bound for its
+   * `startup_ms`, whose clock starts after the spawn. (A pre-fork server may answer /health from
+   * its first worker before it announces itself once all workers are up.)
+   */
+  spawnToStartupLineMs: number;
   stdout(): string;
   stderr(): string;
   /** The exit once the process has exited, else undefined. */
@@ -446,6 +458,7 @@ export async function startApp(app: AppManifest, opts: StartOptions = {}): Promi
     pid: s.pid,
     startupLine,
     spawnToHealthyMs: healthyAt - t0,
+    spawnToStartupLineMs: (s.firstLineAt ?? performance.now()) - t0,
     stdout: () => spawned.stdout.toString(),
     stderr: () => spawned.stderr.toString(),
     exitStatus: () => spawned.exit,

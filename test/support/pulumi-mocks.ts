@@ -21,6 +21,10 @@ export interface RecordedResource {
   provider?: string;
   /** Names of the resources it explicitly depends on (`dependsOn`), as registered. */
   dependsOn: string[];
+  /** Its `ignoreChanges` option. */
+  ignoreChanges: string[];
+  /** Its `customTimeouts` option. */
+  customTimeouts?: pulumi.CustomTimeouts;
   id: string;
   urn: string;
   state: Record<string, any>;
@@ -69,7 +73,8 @@ async function settle(value: unknown): Promise<unknown> {
 export async function runStack(stackFile: string, stateFor: StateFor, overrides: Record<string, string> = {}): Promise<StackRun> {
   const resources: RecordedResource[] = [];
   const invokes: StackRun["invokes"] = [];
-  const dependsOn = new Map<string, string[]>();
+  // Options seen by the stack transformation, by type and name (names repeat across types).
+  const options = new Map<string, { dependsOn: string[]; ignoreChanges: string[]; customTimeouts?: pulumi.CustomTimeouts }>();
   const stack = path.basename(stackFile, ".yaml").replace(/^Pulumi\./, "");
   pulumi.runtime.setAllConfig({ ...stackConfig(stackFile), ...overrides });
   await pulumi.runtime.setMocks(
@@ -78,7 +83,19 @@ export async function runStack(stackFile: string, stateFor: StateFor, overrides:
         const id = args.id ?? `${args.name}-id`;
         const extra = stateFor({ type: args.type, name: args.name, inputs: args.inputs }) ?? {};
         const state = { ...args.inputs, ...extra };
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, dependsOn: dependsOn.get(args.name) ?? [], id, urn: `urn:pulumi:${stack}::k8s-bench::${args.type}::${args.name}`, state });
+        const opts = options.get(`${args.type}::${args.name}`);
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          provider: args.provider,
+          dependsOn: opts?.dependsOn ?? [],
+          ignoreChanges: opts?.ignoreChanges ?? [],
+          ...(opts?.customTimeouts ? { customTimeouts: opts.customTimeouts } : {}),
+          id,
+          urn: `urn:pulumi:${stack}::k8s-bench::${args.type}::${args.name}`,
+          state,
+        });
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -98,7 +115,12 @@ export async function runStack(stackFile: string, stateFor: StateFor, overrides:
       pulumi.runtime.registerStackTransformation((args) => {
         const deps = args.opts.dependsOn;
         const list = deps === undefined ? [] : Array.isArray(deps) ? deps : [deps];
-        dependsOn.set(args.name, list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map(resourceName));
+        const custom = args.opts as pulumi.CustomResourceOptions;
+        options.set(`${args.type}::${args.name}`, {
+          dependsOn: list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map(resourceName),
+          ignoreChanges: args.opts.ignoreChanges ?? [],
+          ...(custom.customTimeouts ? { customTimeouts: custom.customTimeouts } : {}),
+        });
         return undefined;
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -7,6 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CollectedCluster } from "../../components/cluster-facts";
 import { CollectedJob, CPU_STAT_MARKER } from "../../components/collector";
+import { DEFAULTS } from "../../components/config";
+import { parseKubeProxyLog } from "../../components/kube-proxy-log";
+import { KUBE_PROXY_DRIVER_OUTPUT_KIND, kubeProxyResult } from "../../components/kube-proxy-result";
+import type { KubeProxyDriverOutput } from "../../components/kube-proxy-result";
 import { SCENARIO_NAMES } from "../../components/scenarios";
 import { ROOT, StateFor } from "./pulumi-mocks";
 
@@ -29,6 +33,75 @@ export function recordedJobLog(scenario: string): string {
   return `${summary.trimEnd()}\n${CPU_STAT_MARKER} usage_usec=4200000 user_usec=3000000 system_usec=1200000 nr_periods=600 nr_throttled=0 throttled_usec=0\n`;
 }
 
+/** One node of a mocked kube-proxy benchmark: a recorded kube-proxy log (test/fixtures/kube-proxy) and the node's facts. */
+export interface KubeProxyNodeFixture {
+  /** File in test/fixtures/kube-proxy. */
+  file: string;
+  node: string;
+  kernelVersion: string;
+  group?: string;
+}
+
+/** The test window of the recorded kube-proxy logs (seed 004's run, October 2025). */
+export const KUBE_PROXY_WINDOW = { start: "2025-10-15T12:00:00.000Z", end: "2025-10-15T13:30:00.000Z" };
+
+/**
+ * The driver's output line for recorded kube-proxy logs, computed by the driver's own builders
+ * (parseKubeProxyLog, kubeProxyResult), as the in-cluster driver would print it for a run of
+ * `services` Services scaled to `finalReplicas`.
+ */
+export function kubeProxyDriverOutput(nodes: KubeProxyNodeFixture[], run: { mode: string; version: string; services: number; finalReplicas: number }): KubeProxyDriverOutput {
+  const since = new Date(KUBE_PROXY_WINDOW.start);
+  const until = new Date(KUBE_PROXY_WINDOW.end);
+  const target = run.services * run.finalReplicas;
+  const result = kubeProxyResult({
+    mode: run.mode,
+    version: run.version,
+    services: run.services,
+    endpoints: target,
+    targetEndpoints: target,
+    window: KUBE_PROXY_WINDOW,
+    deadlineHit: false,
+    nodes: nodes.map((n) => {
+      const text = fs.readFileSync(path.join(ROOT, "test", "fixtures", "kube-proxy", n.file), "utf8");
+      return {
+        node: n.node,
+        pod: `kube-proxy-${n.node.slice(-5)}`,
+        kernelVersion: n.kernelVersion,
+        ...(n.group ? { group: n.group } : {}),
+        log: parseKubeProxyLog(text, { since, until, reference: since }),
+      };
+    }),
+  });
+  return { kind: KUBE_PROXY_DRIVER_OUTPUT_KIND, result, phasesSeconds: {}, errors: [] };
+}
+
+/** The driver Job's pod log: progress on stderr around the one result line, as the collector reads it. */
+export function kubeProxyDriverLog(output: KubeProxyDriverOutput): string {
+  return [
+    `${KUBE_PROXY_WINDOW.start} scaled kube-proxy-backend to 1`,
+    `${KUBE_PROXY_WINDOW.start} applied ${output.result.services} Services`,
+    `${KUBE_PROXY_WINDOW.end} done: ${output.result.comparison?.summary ?? `${output.result.nodes.length} node(s) measured`}`,
+    JSON.stringify(output),
+    "",
+  ].join("\n");
+}
+
+/** The collector's stdout for the driver Job of a kube-proxy benchmark. */
+export function kubeProxyCollected(create: string, output: KubeProxyDriverOutput): CollectedJob {
+  const job = /--job (\S+)/.exec(create)?.[1] ?? "unknown";
+  return { job, pod: `${job}-fghij`, node: "k8s-bench-worker2", startedAt: KUBE_PROXY_WINDOW.start, completedAt: KUBE_PROXY_WINDOW.end, log: kubeProxyDriverLog(output) };
+}
+
+/** The local stack's kube-proxy result: kind's two workers (one kernel) with the recorded logs. */
+export const LOCAL_KUBE_PROXY_OUTPUT = kubeProxyDriverOutput(
+  [
+    { file: "ip-10-0-1-23.log", node: "k8s-bench-worker", kernelVersion: "6.12.46", group: "apps" },
+    { file: "ip-10-0-2-45.log", node: "k8s-bench-worker2", kernelVersion: "6.12.46", group: "system" },
+  ],
+  { mode: CLUSTER_FACTS.kubeProxy.mode ?? "nftables", version: CLUSTER_FACTS.kubeProxy.version ?? "unknown", services: DEFAULTS.kubeProxy.local.services, finalReplicas: DEFAULTS.kubeProxy.steps.at(-1) ?? 1 },
+);
+
 function scenarioOf(resourceName: string): string | undefined {
   return [...SCENARIO_NAMES].sort((a, b) => b.length - a.length).find((s) => resourceName.endsWith(`-${s}-collect`));
 }
@@ -39,6 +112,7 @@ export const localStackState: StateFor = ({ type, name, inputs }) => {
     if (name.endsWith("-kind")) return { stdout: FAKE_KUBECONFIG, stderr: "" };
     if (name.endsWith("-image-load")) return { stdout: `${IMAGE_SIZE_BYTES}\n`, stderr: "" };
     if (name === "cluster-facts") return { stdout: JSON.stringify(CLUSTER_FACTS), stderr: "" };
+    if (name === "kube-proxy-collect") return { stdout: JSON.stringify(kubeProxyCollected(String(inputs["create"]), LOCAL_KUBE_PROXY_OUTPUT)), stderr: "" };
     const scenario = scenarioOf(name);
     if (scenario) {
       const job = /--job (\S+)/.exec(String(inputs["create"]))?.[1] ?? "unknown";

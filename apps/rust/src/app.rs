@@ -71,16 +71,20 @@ pub fn router(state: Arc<AppState>) -> Router {
 fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
 fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => json_bytes(status, body),
-        Err(_) => json_bytes(StatusCode::INTERNAL_SERVER_ERROR, br#"{"error":"internal error"}"#.to_vec()),
+        Err(_) => json_bytes(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            br#"{"error":"internal error"}"#.to_vec(),
+        ),
     }
 }
 
@@ -94,18 +98,38 @@ struct ErrorBody<'a> {
 impl IntoResponse for ParamError {
     fn into_response(self) -> Response {
         let error = format!("invalid parameter {}", self.name);
-        json(StatusCode::BAD_REQUEST, &ErrorBody { error: &error, detail: Some(&self.detail) })
+        json(
+            StatusCode::BAD_REQUEST,
+            &ErrorBody {
+                error: &error,
+                detail: Some(&self.detail),
+            },
+        )
     }
 }
 
 async fn not_found() -> Response {
-    json(StatusCode::NOT_FOUND, &ErrorBody { error: "not found", detail: None })
+    json(
+        StatusCode::NOT_FOUND,
+        &ErrorBody {
+            error: "not found",
+            detail: None,
+        },
+    )
 }
 
 async fn method_not_allowed() -> Response {
-    let mut response = json(StatusCode::METHOD_NOT_ALLOWED, &ErrorBody { error: "method not allowed", detail: None });
+    let mut response = json(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &ErrorBody {
+            error: "method not allowed",
+            detail: None,
+        },
+    );
     // Set here so axum keeps it (its own would be "GET,HEAD").
-    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     response
 }
 
@@ -114,7 +138,13 @@ fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
 }
 
 fn internal_error() -> Response {
-    json(StatusCode::INTERNAL_SERVER_ERROR, &ErrorBody { error: "internal error", detail: None })
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &ErrorBody {
+            error: "internal error",
+            detail: None,
+        },
+    )
 }
 
 fn elapsed_ms(start: Instant) -> f64 {
@@ -168,9 +198,15 @@ async fn compute(State(state): State<Arc<AppState>>, uri: Uri) -> Response {
         (prime_count, elapsed_ms(start))
     });
     match work.await {
-        Ok((prime_count, duration_ms)) => {
-            json(StatusCode::OK, &Compute { app: APP_NAME, n, prime_count, duration_ms })
-        }
+        Ok((prime_count, duration_ms)) => json(
+            StatusCode::OK,
+            &Compute {
+                app: APP_NAME,
+                n,
+                prime_count,
+                duration_ms,
+            },
+        ),
         Err(_) => internal_error(),
     }
 }
@@ -184,7 +220,10 @@ async fn payload(uri: Uri) -> Response {
     let start = Instant::now();
     let items = payload::items_json(size);
     let duration_ms = elapsed_ms(start);
-    json_bytes(StatusCode::OK, payload::payload_body(APP_NAME, size, duration_ms, &items))
+    json_bytes(
+        StatusCode::OK,
+        payload::payload_body(APP_NAME, size, duration_ms, &items),
+    )
 }
 
 #[cfg(test)]
@@ -206,17 +245,32 @@ mod tests {
 
     impl Reply {
         fn json(&self) -> serde_json::Value {
-            serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+            serde_json::from_slice(&self.body)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
         }
     }
 
     async fn send(method: Method, uri: &str) -> Reply {
-        let request = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap();
         let response = app().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-        Reply { status, headers, body }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// The top-level keys appear in this order (serde_json::Value would sort them).
@@ -224,9 +278,15 @@ mod tests {
         let text = std::str::from_utf8(body).unwrap();
         let positions: Vec<usize> = keys
             .iter()
-            .map(|k| text.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("no key {k} in {text}")))
+            .map(|k| {
+                text.find(&format!("\"{k}\":"))
+                    .unwrap_or_else(|| panic!("no key {k} in {text}"))
+            })
             .collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]), "keys out of order in {text}");
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "keys out of order in {text}"
+        );
         assert_eq!(text.find('{'), Some(0));
         let value: serde_json::Value = serde_json::from_slice(body).unwrap();
         assert_eq!(value.as_object().unwrap().len(), keys.len(), "{text}");
@@ -234,7 +294,10 @@ mod tests {
 
     fn assert_json_type(reply: &Reply, what: &str) {
         assert_eq!(
-            reply.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap()),
+            reply
+                .headers
+                .get(header::CONTENT_TYPE)
+                .map(|v| v.to_str().unwrap()),
             Some("application/json"),
             "{what}"
         );
@@ -254,7 +317,9 @@ mod tests {
         assert!(runtime.starts_with("rust 1."), "{runtime}");
         assert_eq!(
             String::from_utf8(reply.body).unwrap(),
-            format!(r#"{{"status":"ok","app":"rust","runtime":"{runtime}","version":"test-1","concurrency":2}}"#)
+            format!(
+                r#"{{"status":"ok","app":"rust","runtime":"{runtime}","version":"test-1","concurrency":2}}"#
+            )
         );
     }
 
@@ -297,7 +362,10 @@ mod tests {
             ])
         );
         let text = String::from_utf8(reply.body).unwrap();
-        assert!(text.contains(r#"{"id":1,"name":"item-1","value":42,"active":false}"#), "{text}");
+        assert!(
+            text.contains(r#"{"id":1,"name":"item-1","value":42,"active":false}"#),
+            "{text}"
+        );
 
         let default = send(Method::GET, "/payload").await.json();
         assert_eq!(default["item_count"], 100);
@@ -356,19 +424,43 @@ mod tests {
     #[tokio::test]
     async fn other_methods_on_known_paths_are_405_json_with_allow() {
         for path in ["/health", "/compute", "/payload", "/compute?n=x"] {
-            for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH, Method::OPTIONS, Method::TRACE] {
+            for method in [
+                Method::POST,
+                Method::PUT,
+                Method::DELETE,
+                Method::PATCH,
+                Method::OPTIONS,
+                Method::TRACE,
+            ] {
                 let reply = send(method.clone(), path).await;
-                assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+                assert_eq!(
+                    reply.status,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path}"
+                );
                 assert_json_type(&reply, path);
-                assert_eq!(reply.headers.get(header::ALLOW).unwrap(), "GET, HEAD", "{method} {path}");
-                assert_eq!(reply.body, br#"{"error":"method not allowed"}"#, "{method} {path}");
+                assert_eq!(
+                    reply.headers.get(header::ALLOW).unwrap(),
+                    "GET, HEAD",
+                    "{method} {path}"
+                );
+                assert_eq!(
+                    reply.body, br#"{"error":"method not allowed"}"#,
+                    "{method} {path}"
+                );
             }
         }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn head_mirrors_get_without_a_body() {
-        for path in ["/health", "/compute?n=10", "/payload?size=5", "/compute?n=-1", "/nope"] {
+        for path in [
+            "/health",
+            "/compute?n=10",
+            "/payload?size=5",
+            "/compute?n=-1",
+            "/nope",
+        ] {
             let get = send(Method::GET, path).await;
             let head = send(Method::HEAD, path).await;
             assert_eq!(head.status, get.status, "{path}");
@@ -397,6 +489,9 @@ mod tests {
     fn panic_safety_net_answers_json() {
         let response = panic_response(Box::new("boom"));
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(response.headers().get(header::CONTENT_TYPE).unwrap(), "application/json");
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Effective concurrency: how many requests compute at once, and how many Tokio workers run.
 //!
-//! Rule (apps/README.md): `CONCURRENCY` (a positive integer) overrides; otherwise the CPU limit from
+//! Rule (apps/README.md): `CONCURRENCY` (a positive integer; set but empty counts as unset, as an empty
+//! `GOMAXPROCS` does for Go and as the Go app does) overrides; otherwise the CPU limit from
 //! cgroup v2 `cpu.max` or cgroup v1 `cpu.cfs_quota_us`/`cpu.cfs_period_us`, rounded **up** to whole
 //! CPUs, at least 1, never more than the affinity-mask CPU count; with no limit, the affinity count.
 //!
@@ -39,7 +40,9 @@ pub fn cpus_from_cpu_max(text: &str) -> Option<u64> {
     let mut fields = text.split_whitespace();
     let quota = fields.next()?;
     // The period is optional in what the kernel accepts on write; it always prints it, default 100000.
-    let period = fields.next().map_or(Some(100_000), |p| p.parse::<i64>().ok())?;
+    let period = fields
+        .next()
+        .map_or(Some(100_000), |p| p.parse::<i64>().ok())?;
     if quota == "max" {
         return None;
     }
@@ -49,7 +52,10 @@ pub fn cpus_from_cpu_max(text: &str) -> Option<u64> {
 /// Whole CPUs allowed by cgroup v1 `cpu.cfs_quota_us` and `cpu.cfs_period_us` contents
 /// (`-1` quota means no limit). `None` for no limit or unreadable contents.
 pub fn cpus_from_cfs(quota_text: &str, period_text: &str) -> Option<u64> {
-    cpus_from_quota(quota_text.trim().parse().ok()?, period_text.trim().parse().ok()?)
+    cpus_from_quota(
+        quota_text.trim().parse().ok()?,
+        period_text.trim().parse().ok()?,
+    )
 }
 
 /// Parses a `CONCURRENCY` value: digits only, 1..=[`MAX_OVERRIDE`]. The error names the variable
@@ -70,16 +76,22 @@ pub fn parse_override(raw: &str) -> Result<usize, String> {
 
 /// The effective concurrency from its three inputs. Pure.
 ///
-/// * `override_value`: the raw `CONCURRENCY` value, if the variable is set.
+/// * `override_value`: the raw `CONCURRENCY` value, if the variable is set; empty counts as unset.
 /// * `cgroup_cpus`: whole CPUs allowed by the cgroup limit, `None` when there is no limit.
 /// * `affinity_cpus`: CPUs in the process's affinity mask.
-pub fn derive(override_value: Option<&str>, cgroup_cpus: Option<u64>, affinity_cpus: usize) -> Result<usize, String> {
-    if let Some(raw) = override_value {
+pub fn derive(
+    override_value: Option<&str>,
+    cgroup_cpus: Option<u64>,
+    affinity_cpus: usize,
+) -> Result<usize, String> {
+    if let Some(raw) = override_value.filter(|raw| !raw.is_empty()) {
         return parse_override(raw);
     }
     let affinity_cpus = affinity_cpus.max(1);
     Ok(match cgroup_cpus {
-        Some(limit) => usize::try_from(limit).unwrap_or(usize::MAX).clamp(1, affinity_cpus),
+        Some(limit) => usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .clamp(1, affinity_cpus),
         None => affinity_cpus,
     })
 }
@@ -121,7 +133,9 @@ pub fn detect() -> Result<usize, String> {
         Ok(value) => Some(value),
         Err(std::env::VarError::NotPresent) => None,
         Err(std::env::VarError::NotUnicode(raw)) => {
-            return Err(format!("invalid {ENV_VAR}={raw:?}: must be a positive integer between 1 and {MAX_OVERRIDE}"));
+            return Err(format!(
+                "invalid {ENV_VAR}={raw:?}: must be a positive integer between 1 and {MAX_OVERRIDE}"
+            ));
         }
     };
     derive(override_value.as_deref(), cgroup_cpus(), affinity_cpus())
@@ -189,10 +203,33 @@ mod tests {
     }
 
     #[test]
+    fn empty_override_counts_as_unset() {
+        assert_eq!(derive(Some(""), Some(3), 8), Ok(3));
+        assert_eq!(derive(Some(""), None, 2), Ok(2));
+    }
+
+    #[test]
     fn rejects_invalid_override_naming_variable_and_value() {
-        for raw in ["", "0", "-1", "+2", "1.5", "2e1", " 2", "2 ", "two", "1025", "99999999999999999999999"] {
+        for raw in [
+            "0",
+            "00",
+            "-1",
+            "+2",
+            "1.5",
+            "2e1",
+            " 2",
+            "2 ",
+            "two",
+            "1025",
+            "99999999999999999999999",
+        ] {
             let err = derive(Some(raw), Some(1), 2).expect_err(raw);
-            assert_eq!(err, format!("invalid CONCURRENCY={raw:?}: must be a positive integer between 1 and 1024"));
+            assert_eq!(
+                err,
+                format!(
+                    "invalid CONCURRENCY={raw:?}: must be a positive integer between 1 and 1024"
+                )
+            );
         }
     }
 

@@ -54,10 +54,17 @@ fn run(started: Instant) -> Result<(), String> {
     result
 }
 
-async fn serve(started: Instant, port: u16, concurrency: usize, version: String) -> Result<(), String> {
+async fn serve(
+    started: Instant,
+    port: u16,
+    concurrency: usize,
+    version: String,
+) -> Result<(), String> {
     // Install the handlers before announcing readiness so an early SIGTERM is never missed.
-    let mut sigterm = signal(SignalKind::terminate()).map_err(|e| format!("cannot handle SIGTERM: {e}"))?;
-    let mut sigint = signal(SignalKind::interrupt()).map_err(|e| format!("cannot handle SIGINT: {e}"))?;
+    let mut sigterm =
+        signal(SignalKind::terminate()).map_err(|e| format!("cannot handle SIGTERM: {e}"))?;
+    let mut sigint =
+        signal(SignalKind::interrupt()).map_err(|e| format!("cannot handle SIGINT: {e}"))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         let name = tokio::select! {
@@ -70,8 +77,13 @@ async fn serve(started: Instant, port: u16, concurrency: usize, version: String)
 
     // A SocketAddr, not a "host:port" string: no DNS lookup (which would use the blocking pool).
     let addr = SocketAddr::from(([0, 0, 0, 0], port));
-    let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let port = listener.local_addr().map_err(|e| format!("cannot read the listening address: {e}"))?.port();
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?
+        .port();
     let listener = listener.tap_io(|tcp| {
         // Responses are written whole; do not let Nagle hold the last segment back.
         let _ = tcp.set_nodelay(true);

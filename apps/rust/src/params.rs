@@ -22,10 +22,20 @@ pub struct ParamSpec {
 }
 
 /// `/compute?n=N`: 2 ≤ N ≤ 10,000,000, default 10,000.
-pub const COMPUTE_N: ParamSpec = ParamSpec { name: "n", default: 10_000, min: 2, max: 10_000_000 };
+pub const COMPUTE_N: ParamSpec = ParamSpec {
+    name: "n",
+    default: 10_000,
+    min: 2,
+    max: 10_000_000,
+};
 
 /// `/payload?size=S`: 1 ≤ S ≤ 100,000, default 100.
-pub const PAYLOAD_SIZE: ParamSpec = ParamSpec { name: "size", default: 100, min: 1, max: 100_000 };
+pub const PAYLOAD_SIZE: ParamSpec = ParamSpec {
+    name: "size",
+    default: 100,
+    min: 1,
+    max: 100_000,
+};
 
 /// Why a parameter was rejected; becomes a 400 `{"error":"invalid parameter <name>","detail":...}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +62,10 @@ pub fn percent_decode(input: &[u8]) -> Cow<'_, [u8]> {
                 out.push(b' ');
                 i += 1;
             }
-            b'%' => match (input.get(i + 1).and_then(|&b| hex(b)), input.get(i + 2).and_then(|&b| hex(b))) {
+            b'%' => match (
+                input.get(i + 1).and_then(|&b| hex(b)),
+                input.get(i + 2).and_then(|&b| hex(b)),
+            ) {
                 (Some(hi), Some(lo)) => {
                     out.push(hi << 4 | lo);
                     i += 3;
@@ -97,23 +110,31 @@ pub fn first_value<'q>(query: Option<&'q str>, name: &str) -> Option<Cow<'q, [u8
 
 /// Checks one decoded value against `spec`: digits only, then range by magnitude.
 pub fn parse_value(value: &[u8], spec: &ParamSpec) -> Result<u64, ParamError> {
-    let reject = |detail: String| ParamError { name: spec.name, detail };
-    if value.is_empty() {
-        return Err(reject(format!("{} must not be empty", spec.name)));
-    }
-    if !value.iter().all(u8::is_ascii_digit) {
-        return Err(reject(format!("{} must be decimal digits only", spec.name)));
+    let reject = |detail: String| ParamError {
+        name: spec.name,
+        detail,
+    };
+    // Same wording as the other apps' `detail`.
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return Err(reject("must match ^[0-9]+$".to_owned()));
     }
     let significant = &value[value.iter().position(|&b| b != b'0').unwrap_or(value.len())..];
     // 19 digits always fit in a u64 (10^19 - 1 < 2^64); anything longer is above every range here.
     let magnitude = if significant.len() > 19 {
         None
     } else {
-        Some(significant.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')))
+        Some(
+            significant
+                .iter()
+                .fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')),
+        )
     };
     match magnitude {
         Some(v) if (spec.min..=spec.max).contains(&v) => Ok(v),
-        _ => Err(reject(format!("{} must be between {} and {}", spec.name, spec.min, spec.max))),
+        _ => Err(reject(format!(
+            "must be between {} and {}",
+            spec.min, spec.max
+        ))),
     }
 }
 
@@ -157,7 +178,7 @@ mod tests {
         ("n=1000000000000000000000000000000000000000", None),
         // sign, decimal point, exponent, spaces, empty, hex, junk
         ("n=-1", None),
-        ("n=+1", None),  // '+' decodes to a space
+        ("n=+1", None),    // '+' decodes to a space
         ("n=%2B10", None), // an encoded '+' is a sign
         ("n=-0", None),
         ("n=1.0", None),
@@ -175,7 +196,7 @@ mod tests {
         ("n=%", None),
         ("n=%3", None),
         ("n=%zz", None),
-        ("n=%FF", None), // invalid UTF-8 after decoding
+        ("n=%FF", None),  // invalid UTF-8 after decoding
         ("n=１０", None), // full-width digits are not ASCII digits
         ("n=10\u{0}", None),
         // percent-encoded digits and names are decoded first
@@ -221,7 +242,15 @@ mod tests {
         assert_eq!(lookup(Some("size=1"), &PAYLOAD_SIZE), Ok(1));
         assert_eq!(lookup(Some("size=100000"), &PAYLOAD_SIZE), Ok(100_000));
         assert_eq!(lookup(Some("size=000100000"), &PAYLOAD_SIZE), Ok(100_000));
-        for bad in ["size=0", "size=100001", "size=-5", "size=", "size=1e2", "size=5.0", "size=%205"] {
+        for bad in [
+            "size=0",
+            "size=100001",
+            "size=-5",
+            "size=",
+            "size=1e2",
+            "size=5.0",
+            "size=%205",
+        ] {
             let err = lookup(Some(bad), &PAYLOAD_SIZE).expect_err(bad);
             assert_eq!(err.name, "size");
         }
@@ -229,12 +258,25 @@ mod tests {
 
     #[test]
     fn rejection_details_name_the_rule() {
-        assert_eq!(parse_value(b"", &COMPUTE_N).unwrap_err().detail, "n must not be empty");
-        assert_eq!(parse_value(b"-1", &COMPUTE_N).unwrap_err().detail, "n must be decimal digits only");
-        assert_eq!(parse_value(b"1", &COMPUTE_N).unwrap_err().detail, "n must be between 2 and 10000000");
+        assert_eq!(
+            parse_value(b"", &COMPUTE_N).unwrap_err().detail,
+            "must match ^[0-9]+$"
+        );
+        assert_eq!(
+            parse_value(b"-1", &COMPUTE_N).unwrap_err().detail,
+            "must match ^[0-9]+$"
+        );
+        assert_eq!(
+            parse_value(b"1", &COMPUTE_N).unwrap_err().detail,
+            "must be between 2 and 10000000"
+        );
         assert_eq!(
             parse_value(&[b'9'; 4096], &COMPUTE_N).unwrap_err().detail,
-            "n must be between 2 and 10000000"
+            "must be between 2 and 10000000"
+        );
+        assert_eq!(
+            parse_value(b"0", &PAYLOAD_SIZE).unwrap_err().detail,
+            "must be between 1 and 100000"
         );
     }
 

@@ -18,7 +18,12 @@ pub struct Item {
 /// Builds items 0..size.
 pub fn build_items(size: u64) -> Vec<Item> {
     (0..size)
-        .map(|i| Item { id: i, name: format!("item-{i}"), value: i * 42, active: i % 2 == 0 })
+        .map(|i| Item {
+            id: i,
+            name: format!("item-{i}"),
+            value: i * 42,
+            active: i % 2 == 0,
+        })
         .collect()
 }
 
@@ -38,7 +43,12 @@ pub fn payload_body(app: &str, item_count: u64, duration_ms: f64, items: &[u8]) 
         item_count: u64,
         duration_ms: f64,
     }
-    let head = serde_json::to_vec(&Head { app, item_count, duration_ms }).unwrap_or_else(|_| b"{}".to_vec());
+    let head = serde_json::to_vec(&Head {
+        app,
+        item_count,
+        duration_ms,
+    })
+    .unwrap_or_else(|_| b"{}".to_vec());
     let mut body = Vec::with_capacity(head.len() + items.len() + 16);
     // `head` is `{...}`: drop its closing brace and append `,"items":<array>}`.
     body.extend_from_slice(&head[..head.len() - 1]);
