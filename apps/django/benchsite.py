@@ -6,6 +6,7 @@ straight to a view. The contract's rules (apps/README.md) are implemented in ../
 """
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -65,29 +66,36 @@ def _query(request: HttpRequest) -> str:
     return request.META.get("QUERY_STRING", "")
 
 
+def _contract_view(view):
+    """GET and HEAD only (anything else is the JSON 405, with Allow), and an invalid parameter
+    (pycommon's ParamError) is the JSON 400."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        if request.method not in responses.ALLOWED_METHODS:
+            return _method_not_allowed(request)
+        try:
+            return view(request)
+        except ParamError as err:
+            return _json(request, err.body(), status=400)
+
+    return wrapper
+
+
+@_contract_view
 def health(request: HttpRequest) -> HttpResponse:
-    if request.method not in responses.ALLOWED_METHODS:
-        return _method_not_allowed(request)
     return _json(request, responses.health_body(APP, CONCURRENCY))
 
 
+@_contract_view
 def compute(request: HttpRequest) -> HttpResponse:
-    if request.method not in responses.ALLOWED_METHODS:
-        return _method_not_allowed(request)
-    try:
-        n = compute_n(_query(request))
-    except ParamError as err:
-        return _json(request, err.body(), status=400)
+    n = compute_n(_query(request))
     return _json(request, responses.compute_body(APP, n))
 
 
+@_contract_view
 def payload(request: HttpRequest) -> HttpResponse:
-    if request.method not in responses.ALLOWED_METHODS:
-        return _method_not_allowed(request)
-    try:
-        size = payload_size(_query(request))
-    except ParamError as err:
-        return _json(request, err.body(), status=400)
+    size = payload_size(_query(request))
     return _finish(request, HttpResponse(payload_body(APP, size), content_type="application/json"))
 
 

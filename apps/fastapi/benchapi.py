@@ -3,7 +3,8 @@
 Routes are plain FastAPI path operations. Each takes the raw ``Request`` and parses the raw query
 string with ../pycommon (first occurrence wins, digits only, magnitude range check), so FastAPI's
 own query coercion and its 422 validation bodies never apply. FastAPI's and Starlette's error
-handlers are replaced so that 404, 405 and anything unexpected answer in the contract's JSON.
+handlers are replaced so that 404, 405 and anything unexpected answer in the contract's JSON, and
+an invalid parameter (pycommon's ParamError) is the contract's 400.
 """
 from __future__ import annotations
 
@@ -53,20 +54,15 @@ def compute(request: Request) -> Response:
     # A plain `def`: FastAPI runs it in its thread pool, so the event loop stays free to accept,
     # parse and answer (/health, Kubernetes probes) while Python counts primes. The GIL still
     # runs one thread at a time; the pool buys responsiveness, not parallelism.
-    try:
-        n = compute_n(_query(request))
-    except ParamError as err:
-        return JSONResponse(err.body(), status_code=400)
+    # An invalid n raises ParamError: answered by param_error() below.
+    n = compute_n(_query(request))
     return JSONResponse(responses.compute_body(APP, n))
 
 
 @app.api_route("/payload", methods=GET_HEAD)
 def payload(request: Request) -> Response:
     # Up to 100,000 items (about 6 MB of JSON): CPU work too, so also off the event loop.
-    try:
-        size = payload_size(_query(request))
-    except ParamError as err:
-        return JSONResponse(err.body(), status_code=400)
+    size = payload_size(_query(request))
     return Response(payload_body(APP, size), media_type="application/json")
 
 
@@ -78,6 +74,12 @@ async def http_exception(request: Request, exc: StarletteHTTPException) -> Respo
         # Starlette builds Allow from a set (order varies): state it exactly.
         return JSONResponse(responses.METHOD_NOT_ALLOWED, status_code=405, headers={"Allow": responses.ALLOW})
     return JSONResponse({"error": str(exc.detail).lower()}, status_code=exc.status_code, headers=exc.headers)
+
+
+@app.exception_handler(ParamError)
+async def param_error(request: Request, exc: ParamError) -> Response:
+    # A parameter value broke the contract (raised by pycommon.params in /compute and /payload).
+    return JSONResponse(exc.body(), status_code=400)
 
 
 @app.exception_handler(RequestValidationError)
