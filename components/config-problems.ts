@@ -155,22 +155,26 @@ export class ObjectReader {
   }
 }
 
+/**
+ * A list-valued config entry as Pulumi passes it: a YAML list arrives as JSON array text, a value
+ * set on the command line as `a,b`. Returns the array (undefined for unparseable JSON), or the
+ * raw value unchanged when it is not a string.
+ */
+export function listFromConfig(raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  const text = raw.trim();
+  if (!text.startsWith("[")) return text === "" ? [] : text.split(",").map((s) => s.trim());
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A list of strings from a JSON array, an array, or a comma-separated string. */
 export function readStringList(keyPath: string, raw: unknown, problems: ConfigProblems): string[] | undefined {
   if (raw === undefined) return undefined;
-  let value: unknown = raw;
-  if (typeof raw === "string") {
-    const text = raw.trim();
-    if (text.startsWith("[")) {
-      try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
-      }
-    } else {
-      value = text === "" ? [] : text.split(",").map((s) => s.trim());
-    }
-  }
+  const value = listFromConfig(raw);
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string" && v !== "")) {
     problems.add(keyPath, raw, "must be a list of names (YAML list, JSON array or comma-separated)");
     return undefined;

@@ -5,7 +5,7 @@
  * typed config or throws one {@link ConfigError} listing every problem, before any resource is
  * declared. All defaults live in {@link DEFAULTS}.
  */
-import { CONFIG_NAMESPACE, ConfigProblems, ObjectReader, readStringList } from "./config-problems";
+import { CONFIG_NAMESPACE, ConfigProblems, listFromConfig, ObjectReader, readStringList } from "./config-problems";
 import { AwsStackConfig, EksClusterConfig, parseEksClusterConfig } from "./eks-config";
 import { KUBE_PROXY_DRIVER_DEFAULTS, KUBE_PROXY_DRIVER_LOCAL_DEFAULTS } from "./kube-proxy-driver-config";
 import { parseCpuMilli, parseMemoryMiB } from "./quantities";
@@ -243,19 +243,7 @@ function parseHpa(raw: unknown, problems: ConfigProblems): HpaConfig {
 /** A list of whole numbers from a YAML list, a JSON array text or a comma-separated string. */
 function readIntList(keyPath: string, raw: unknown, min: number, max: number, example: string, problems: ConfigProblems): number[] | undefined {
   if (raw === undefined) return undefined;
-  let value: unknown = raw;
-  if (typeof raw === "string") {
-    const text = raw.trim();
-    if (text.startsWith("[")) {
-      try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
-      }
-    } else {
-      value = text === "" ? [] : text.split(",").map((s) => s.trim());
-    }
-  }
+  const value = listFromConfig(raw);
   if (!Array.isArray(value)) {
     problems.add(keyPath, raw, `must be a list of whole numbers such as ${example}`);
     return undefined;

@@ -114,7 +114,7 @@ async function gccReference(): Promise<LoopTimes | string> {
 async function cpythonReference(): Promise<LoopTimes | string> {
   if (!onPath("python3")) return "python3 not on PATH";
   const code = fs.readFileSync(path.join(__dirname, "bench", "primes.py"), "utf8");
-  const run = await exec("taskset", ["-c", settings.appCpu, "python3", "-c", code, String(COMPUTE_N), String(settings.computeRuns)]);
+  const run = await exec("taskset", ["-c", settings.appCpu, "python3", "-c", code, String(COMPUTE_N), String(settings.computeRuns), path.join(__dirname, "..", "apps", "pycommon")]);
   if (run.code !== 0) return `python3 failed: ${run.stderr}`;
   const version = (await exec("python3", ["--version"])).stdout.trim() || "python3";
   return loopTimes("python3 -c <scripts/bench/primes.py>", version, loopJson(run.stdout, "primes.py"));

@@ -1,26 +1,14 @@
 # Reference row of `npm run bench:apps`: the contract's prime-counting loop (apps/README.md) in bare
 # CPython, timed in-process. The harness passes this file's text to `python3 -c`, with N and RUNS
-# as arguments, and reads one JSON line: {"n":N,"prime_count":C,"durations_ms":[...]}.
+# and the apps/pycommon folder as arguments, and reads one JSON line: {"n":N,"prime_count":C,"durations_ms":[...]}.
 import json
 import sys
 import time
 
-
-def count_primes(n):
-    # The contract's loop in its fastest plain-CPython shape (the shape apps/pycommon uses): 2 is
-    # counted up front, only odd k are visited, and while/else counts k when no divisor broke out.
-    if n < 2:
-        return 0
-    count = 1
-    for k in range(3, n + 1, 2):
-        d = 3
-        while d * d <= k:
-            if k % d == 0:
-                break
-            d += 2
-        else:
-            count += 1
-    return count
+# The apps' own loop, imported without any web framework: the reference is the same code the
+# Python apps run, so the ratio measures only framework overhead. argv[3] is apps/pycommon.
+sys.path.insert(0, sys.argv[3])
+from pycommon.primes import count_primes  # noqa: E402
 
 
 def main():
