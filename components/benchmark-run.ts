@@ -33,9 +33,9 @@ export interface ScenarioRunSpec {
  * The collector command line for one Job (pure, shown in tests and the README).
  * @param container the container whose log is read. @default - k6 (the collector's default)
  */
-export function collectJobCommand(namespace: string, job: string, timeoutSeconds: number, container?: string): string {
+export function collectJobCommand(namespace: string, job: string, timeoutSeconds: number, opts: { container?: string; watchApp?: string } = {}): string {
   const base = `node --import tsx components/collector-cli.ts job --namespace ${namespace} --job ${job} --timeout ${timeoutSeconds}`;
-  return container === undefined ? base : `${base} --container ${container}`;
+  return base + (opts.container !== undefined ? ` --container ${opts.container}` : "") + (opts.watchApp !== undefined ? ` --watch-app ${opts.watchApp}` : "");
 }
 
 /** Turns what the collector printed into a typed result, with the generator's CPU judged. */
@@ -48,7 +48,14 @@ export function scenarioResultFromCollected(scenario: string, collected: Collect
       ? { generatorCpu: { usageSeconds: cpu.usageSeconds, throttledSeconds: cpu.throttledSeconds, limitCores: k6CpuMilli / 1000, wallSeconds: summary.testRunDurationMs / 1000 } }
       : {}),
   });
-  return { ...result, ...(collected.startedAt ? { startedAt: collected.startedAt } : {}), ...(collected.completedAt ? { completedAt: collected.completedAt } : {}) };
+  const app = collected.app;
+  return {
+    ...result,
+    ...(collected.startedAt ? { startedAt: collected.startedAt } : {}),
+    ...(collected.completedAt ? { completedAt: collected.completedAt } : {}),
+    ...(app?.maxReplicas !== undefined ? { hpaMaxReplicas: app.maxReplicas } : {}),
+    ...(app?.idlePodMemoryMiB !== undefined ? { podMemoryMiB: { idle: app.idlePodMemoryMiB, peak: app.peakPodMemoryMiB ?? app.idlePodMemoryMiB } } : {}),
+  };
 }
 
 /** sha256 of a ConfigMap's data, independent of key order. */
@@ -122,7 +129,7 @@ export class BenchmarkRun extends pulumi.ComponentResource {
       {
         create: pulumi
           .all([this.job.metadata.namespace, this.job.metadata.name])
-          .apply(([ns, job]) => collectJobCommand(ns, job, timeoutSeconds)),
+          .apply(([ns, job]) => collectJobCommand(ns, job, timeoutSeconds, { watchApp: app.app.name })),
         environment: { KUBECONFIG_DATA: cluster.kubeconfig, ...(cluster.context ? { KUBE_CONTEXT: cluster.context } : {}) },
         logging: "stderr",
       },

@@ -1,7 +1,7 @@
 /**
  * Command-line front of the collector, run by `local.Command`s during `pulumi up`:
  *
- *   node --import tsx components/collector-cli.ts job --namespace NS --job NAME --timeout SECONDS [--container NAME]
+ *   node --import tsx components/collector-cli.ts job --namespace NS --job NAME --timeout SECONDS [--container NAME] [--watch-app APP]
  *   node --import tsx components/collector-cli.ts cluster
  *
  * The kubeconfig comes from KUBECONFIG_DATA (its content, never a path on this machine) and the
@@ -11,7 +11,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { execFileSync } from "node:child_process";
 import { CollectedCluster, imageTag, kubeProxyModeFromConfig, nodeFacts } from "./cluster-facts";
-import { JobApi, JobFailedError, waitForJob } from "./collector";
+import { AppSample, JobApi, JobFailedError, waitForJob } from "./collector";
 
 function kubeConfig(): k8s.KubeConfig {
   const data = process.env["KUBECONFIG_DATA"];
@@ -25,6 +25,30 @@ function kubeConfig(): k8s.KubeConfig {
 
 /** The container whose log `job` reads when --container is not given: the k6 Jobs' container. */
 const DEFAULT_LOG_CONTAINER = "k6";
+
+/** Working-set bytes of a metrics.k8s.io quantity ("123456Ki", "12Mi", "1048576") in MiB. */
+export function memoryQuantityMiB(q: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(q);
+  if (!m) return undefined;
+  const factor: Record<string, number> = { "": 1 / 1048576, Ki: 1 / 1024, Mi: 1, Gi: 1024, k: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 };
+  return Number(m[1]) * (factor[m[2] ?? ""] ?? NaN);
+}
+
+/** Samples an app's HPA and pod memory; `app` is the app's name (its HPA and pod label). */
+function appSampler(kc: k8s.KubeConfig, namespace: string, app: string): () => Promise<AppSample> {
+  const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  return async () => {
+    const hpa = await autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace, name: app }).catch(() => undefined);
+    const metrics = (await custom
+      .listNamespacedCustomObject({ group: "metrics.k8s.io", version: "v1beta1", namespace, plural: "pods", labelSelector: `app.kubernetes.io/name=${app}` })
+      .catch(() => undefined)) as { items?: { containers?: { usage?: { memory?: string } }[] }[] } | undefined;
+    const podMemoryMiB = (metrics?.items ?? [])
+      .map((pod) => (pod.containers ?? []).reduce((sum, c) => sum + (memoryQuantityMiB(c.usage?.memory ?? "") ?? 0), 0))
+      .filter((mib) => mib > 0);
+    return { ...(hpa?.status?.currentReplicas !== undefined ? { replicas: hpa.status.currentReplicas } : {}), ...(podMemoryMiB.length > 0 ? { podMemoryMiB } : {}) };
+  };
+}
 
 function jobApi(kc: k8s.KubeConfig, container: string): JobApi {
   const batch = kc.makeApiClient(k8s.BatchV1Api);
@@ -110,12 +134,18 @@ async function main(args: string[]): Promise<void> {
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout must be a positive whole number of seconds`);
     const container = optionalFlag(args, "container") ?? DEFAULT_LOG_CONTAINER;
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(container)) throw new Error(`--container (${JSON.stringify(container)}) must be a container name (a DNS label)`);
-    const collected = await waitForJob(jobApi(kc, container), { namespace: flag(args, "namespace"), job: flag(args, "job"), timeoutSeconds });
+    const namespace = flag(args, "namespace");
+    // --watch-app samples that app's HPA replicas and pod memory at every poll.
+    const watched = optionalFlag(args, "watch-app");
+    if (watched !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(watched)) throw new Error(`--watch-app (${JSON.stringify(watched)}) must be an app name (a DNS label)`);
+    const api = jobApi(kc, container);
+    if (watched !== undefined) api.sampleApp = appSampler(kc, namespace, watched);
+    const collected = await waitForJob(api, { namespace, job: flag(args, "job"), timeoutSeconds });
     process.stdout.write(`${JSON.stringify(collected)}\n`);
   } else if (args[0] === "cluster") {
     process.stdout.write(`${JSON.stringify(await collectCluster(kc))}\n`);
   } else {
-    throw new Error("usage: collector-cli.ts job --namespace NS --job NAME --timeout SECONDS [--container NAME] | cluster");
+    throw new Error("usage: collector-cli.ts job --namespace NS --job NAME --timeout SECONDS [--container NAME] [--watch-app APP] | cluster");
   }
 }
 

@@ -27,8 +27,43 @@ export interface PodView {
   exitCodes: number[];
 }
 
+/** One look at the app under load, taken at every poll while the Job runs. */
+export interface AppSample {
+  /** The HPA's status.currentReplicas. */
+  replicas?: number;
+  /** Working-set memory of each app pod in MiB (metrics.k8s.io), absent when metrics are not ready. */
+  podMemoryMiB?: number[];
+}
+
+/** What was seen of the app while the benchmark ran (seed 000's "HPA pods needed", "memory per pod"). */
+export interface AppObservations {
+  samples: number;
+  /** Most replicas the HPA ran during the benchmark. */
+  maxReplicas?: number;
+  /** Mean pod memory at the first sample with metrics (before load builds up). */
+  idlePodMemoryMiB?: number;
+  /** Highest single-pod memory seen. */
+  peakPodMemoryMiB?: number;
+}
+
+/** Folds samples into observations. Pure. */
+export function summarizeSamples(samples: AppSample[]): AppObservations {
+  const replicas = samples.flatMap((s) => (s.replicas !== undefined ? [s.replicas] : []));
+  const memory = samples.flatMap((s) => (s.podMemoryMiB && s.podMemoryMiB.length > 0 ? [s.podMemoryMiB] : []));
+  const first = memory[0];
+  const round1 = (x: number) => Math.round(x * 10) / 10;
+  return {
+    samples: samples.length,
+    ...(replicas.length > 0 ? { maxReplicas: Math.max(...replicas) } : {}),
+    ...(first ? { idlePodMemoryMiB: round1(first.reduce((a, b) => a + b, 0) / first.length) } : {}),
+    ...(memory.length > 0 ? { peakPodMemoryMiB: round1(Math.max(...memory.flat())) } : {}),
+  };
+}
+
 export interface JobApi {
   getJob(namespace: string, name: string): Promise<JobView>;
+  /** Samples the app under load (optional: without it nothing is observed). */
+  sampleApp?(): Promise<AppSample>;
   /** Pods created by the Job (label selector `job-name=<name>`), newest first. */
   listJobPods(namespace: string, job: string): Promise<PodView[]>;
   readLog(namespace: string, pod: string, tailLines?: number): Promise<string>;
@@ -43,6 +78,8 @@ export interface CollectedJob {
   completedAt?: string;
   /** The pod's whole log (k6 summary JSON line, k6 logs, the CPU line). */
   log: string;
+  /** The app as seen at every poll, when the collector was told which app to watch. */
+  app?: AppObservations;
 }
 
 export interface WaitOptions {
@@ -103,15 +140,29 @@ export async function waitForJob(api: JobApi, opts: WaitOptions): Promise<Collec
   const stuckMs = (opts.stuckSeconds ?? 180) * 1000;
   const deadline = now() + opts.timeoutSeconds * 1000;
   let stuckSince: number | undefined;
+  const samples: AppSample[] = [];
+  // Observing the app is a bonus: a metrics API hiccup must never fail the benchmark.
+  const sample = async () => {
+    if (api.sampleApp) samples.push(await api.sampleApp().catch(() => ({})));
+  };
 
   for (;;) {
+    await sample();
     const job = await api.getJob(opts.namespace, opts.job);
     if (isTrue(job, "Complete") || isTrue(job, "SuccessCriteriaMet")) {
       const pods = await api.listJobPods(opts.namespace, opts.job);
       const pod = pods.find((p) => p.phase === "Succeeded") ?? pods[0];
       if (!pod) throw new JobFailedError(`job ${opts.namespace}/${opts.job} completed but its pod is gone: cannot read the result`);
       const log = await api.readLog(opts.namespace, pod.name);
-      return { job: opts.job, pod: pod.name, node: pod.nodeName, startedAt: job.startTime, completedAt: job.completionTime, log };
+      return {
+        job: opts.job,
+        pod: pod.name,
+        node: pod.nodeName,
+        startedAt: job.startTime,
+        completedAt: job.completionTime,
+        log,
+        ...(api.sampleApp ? { app: summarizeSamples(samples) } : {}),
+      };
     }
     const failed = job.conditions.find((c) => (c.type === "Failed" || c.type === "FailureTarget") && c.status === "True");
     if (failed) {

@@ -134,7 +134,7 @@ export class KubeProxyBenchmark extends pulumi.ComponentResource {
       {
         create: pulumi
           .all([this.job.metadata.namespace, this.job.metadata.name])
-          .apply(([jobNamespace, job]) => collectJobCommand(jobNamespace, job, timeoutSeconds, DRIVER_CONTAINER)),
+          .apply(([jobNamespace, job]) => collectJobCommand(jobNamespace, job, timeoutSeconds, { container: DRIVER_CONTAINER })),
         environment: { KUBECONFIG_DATA: cluster.kubeconfig, ...(cluster.context ? { KUBE_CONTEXT: cluster.context } : {}) },
         logging: "stderr",
       },

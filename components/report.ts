@@ -30,6 +30,7 @@ function scenarioRows(scenario: string): MetricRow[] {
     { label: `${scenario}: p99 latency`, cell: (rt) => { const s = get(rt); return s && ms(s.latencyMs.p99); } },
     { label: `${scenario}: throughput`, cell: (rt) => { const s = get(rt); return s && `${num(s.rps)} req/s`; } },
     { label: `${scenario}: errors`, cell: (rt) => { const s = get(rt); return s && pct(s.errorRate); } },
+    { label: `${scenario}: HPA replicas (max)`, cell: (rt) => { const s = get(rt); return s?.hpaMaxReplicas !== undefined ? String(s.hpaMaxReplicas) : undefined; } },
   ];
 }
 
@@ -40,13 +41,23 @@ export function renderReport(results: Results): string {
   const scenarios = [...new Set(runtimes.flatMap((rt) => Object.keys(rt.scenarios)))];
   const rows: MetricRow[] = [
     { label: "Image size", cell: (rt) => (rt.image.sizeBytes !== undefined ? mib(rt.image.sizeBytes) : undefined) },
+    {
+      label: "Memory per pod (idle)",
+      // The first sample of the first scenario: before any load has built up.
+      cell: (rt) => {
+        const idle = Object.values(rt.scenarios).find((s) => s.podMemoryMiB)?.podMemoryMiB?.idle;
+        return idle !== undefined ? `${idle.toFixed(1)} MiB` : undefined;
+      },
+    },
     { label: "CPU request / limit", cell: (rt) => `${rt.resources.cpuRequestMilli}m / ${rt.resources.cpuLimitMilli}m` },
     { label: "HPA min–max @ CPU target", cell: (rt) => `${rt.resources.hpa.minReplicas}–${rt.resources.hpa.maxReplicas} @ ${rt.resources.hpa.targetCpuPercent} %` },
     ...scenarios.flatMap(scenarioRows),
   ];
   const out: string[] = [];
   out.push(`## Results at a glance (run ${results.run.id}, profile ${results.run.profile})`, "");
-  out.push(table(["Metric", ...runtimes.map((rt) => rt.displayName)], rows.map((r) => [r.label, ...runtimes.map((rt) => r.cell(rt) ?? "–")])));
+  // A metric nobody measured (e.g. HPA replicas in a native run) is left out rather than shown as dashes.
+  const measured = rows.filter((r) => runtimes.some((rt) => r.cell(rt) !== undefined));
+  out.push(table(["Metric", ...runtimes.map((rt) => rt.displayName)], measured.map((r) => [r.label, ...runtimes.map((rt) => r.cell(rt) ?? "–")])));
   out.push("", "✗thresholds: a declared k6 threshold was missed (a result, not a failure). ⚠generator: the load generator may have set the pace (dropped iterations or its CPU limit reached), so the app's capacity is higher than shown.");
 
   // Only compute-scaling's series are per-n; other scenarios tag theirs differently (capacity: per rate).

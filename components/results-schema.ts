@@ -71,6 +71,10 @@ export interface ScenarioResult {
   maxVus: number;
   series?: SeriesResult[];
   knee?: CapacityKnee;
+  /** Most replicas the app's HPA ran during the scenario (seed 000's "HPA pods needed"). */
+  hpaMaxReplicas?: number;
+  /** App pod working-set memory from metrics.k8s.io: mean at the first sample, and the single-pod peak. */
+  podMemoryMiB?: { idle: number; peak: number };
   /** When the Job's pod started and finished (RFC 3339), read from the cluster. */
   startedAt?: string;
   completedAt?: string;

@@ -20,7 +20,9 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadAppManifests, type AppManifest } from "../components/app-manifest";
-import { buildApp, httpRequest, missingTool, selectedApps, sleep, startApp, type NativeApp } from "../test/support/native-app";
+import { buildApp, httpRequest, selectedApps, startApp, type NativeApp } from "../test/support/native-app";
+import { sleep } from "../test/support/process-group";
+import { missingTool } from "../test/support/toolchain";
 import {
   TARGETS, busyPercent, checkRuntimeTargets, formatNumber, formatRatio, median, parseBashTimes, parseProcStatCpu, parseWrkOutput,
   percentile, ratio, renderTable, renderTargetChecks, type CpuJiffies, type Reference, type TargetCheck, type WrkResult,

@@ -18,7 +18,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadAppManifests } from "../components/app-manifest";
 import { SCENARIO_NAMES, scenarioCatalog } from "../components/scenarios";
-import { assertToolchain, buildApp, startApp } from "../test/support/native-app";
+import { buildApp, startApp } from "../test/support/native-app";
+import { assertToolchain } from "../test/support/toolchain";
 import { findK6, K6_INSTALL_HINT, runK6, type K6Run } from "./k6-local";
 
 export const FIXTURE_DIR = path.resolve(__dirname, "..", "test", "fixtures", "k6");

@@ -6,7 +6,9 @@
 import * as assert from "node:assert/strict";
 import { it } from "node:test";
 import { loadAppManifests } from "../components/app-manifest";
-import { buildApp, requireToolchain, runShell, selectedApps, tail } from "./support/native-app";
+import { buildApp, selectedApps } from "./support/native-app";
+import { runShell, tail } from "./support/process-group";
+import { requireToolchain } from "./support/toolchain";
 
 const TIMEOUT_MS = 20 * 60_000;
 

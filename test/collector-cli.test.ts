@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { memoryQuantityMiB } from "../components/collector-cli";
 import { after, before, describe, it } from "node:test";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -126,6 +127,28 @@ describe("collector-cli job", () => {
     assert.equal(r.stderr, 'collector: --container ("Driver_1") must be a container name (a DNS label)\n');
   });
 
+  it("with --watch-app, samples the app's HPA and pod metrics at every poll", async () => {
+    requests.length = 0;
+    route = (url) => {
+      if (url.pathname === "/apis/batch/v1/namespaces/k8s-bench/jobs/go-load") {
+        return { body: { metadata: { name: "go-load" }, status: { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] } } };
+      }
+      if (url.pathname === "/apis/autoscaling/v2/namespaces/k8s-bench/horizontalpodautoscalers/go") {
+        return { body: { metadata: { name: "go" }, spec: { maxReplicas: 10, scaleTargetRef: { kind: "Deployment", name: "go" } }, status: { currentReplicas: 3, desiredReplicas: 3 } } };
+      }
+      if (url.pathname === "/apis/metrics.k8s.io/v1beta1/namespaces/k8s-bench/pods") {
+        return { body: { items: [{ containers: [{ name: "app", usage: { cpu: "12m", memory: "3276Ki" } }] }, { containers: [{ name: "app", usage: { cpu: "9m", memory: "4Mi" } }] }] } };
+      }
+      if (url.pathname === "/api/v1/namespaces/k8s-bench/pods") return { body: { items: [pod("Succeeded", { exitCode: 0, reason: "Completed" })] } };
+      if (url.pathname.endsWith("/log")) return { body: "{}\n" };
+      return undefined;
+    };
+    const r = await runCli(["job", "--namespace", "k8s-bench", "--job", "go-load", "--timeout", "30", "--watch-app", "go"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).app, { samples: 1, maxReplicas: 3, idlePodMemoryMiB: 3.6, peakPodMemoryMiB: 4 });
+    assert.ok(requests.includes("GET /apis/metrics.k8s.io/v1beta1/namespaces/k8s-bench/pods?labelSelector=app.kubernetes.io%2Fname%3Dgo"), requests.join("\n"));
+  });
+
   it("rejects a bad timeout before calling the API", async () => {
     const r = await runCli(["job", "--namespace", "n", "--job", "j", "--timeout", "soon"]);
     assert.equal(r.code, 1);
@@ -151,5 +174,15 @@ describe("collector-cli cluster", () => {
     assert.deepEqual(out.nodes, [{ name: "w2", group: "system", kernelVersion: "6.12.46", osImage: "Debian GNU/Linux 12 (bookworm)", kubeletVersion: "v1.34.11" }]);
     assert.deepEqual(out.kubeProxy, { mode: "nftables", version: "v1.34.11" });
     assert.match(out.gitCommit ?? "", /^([0-9a-f]{40})?$/);
+  });
+});
+
+describe("memoryQuantityMiB", () => {
+  it("reads the metrics API's memory quantities", () => {
+    assert.equal(memoryQuantityMiB("4Mi"), 4);
+    assert.equal(memoryQuantityMiB("3276Ki"), 3.19921875);
+    assert.equal(memoryQuantityMiB("1Gi"), 1024);
+    assert.equal(memoryQuantityMiB("1048576"), 1);
+    assert.equal(memoryQuantityMiB("12Mb"), undefined);
   });
 });

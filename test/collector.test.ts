@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { imageTag, kubeProxyModeFromConfig, nodeFacts } from "../components/cluster-facts";
-import { FAILURE_LOG_LINES, JobApi, JobFailedError, JobView, parseCpuStatLine, PodView, waitForJob } from "../components/collector";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { scenarioResultFromCollected } from "../components/benchmark-run";
+import { FAILURE_LOG_LINES, JobApi, JobFailedError, JobView, parseCpuStatLine, PodView, summarizeSamples, waitForJob } from "../components/collector";
 
 /** A scripted Job API: each poll returns the next Job state. */
 function fakeApi(states: Partial<JobView>[], pods: PodView[], log = "line 1\nline 2\n"): JobApi & { logCalls: (number | undefined)[] } {
@@ -121,5 +124,42 @@ describe("cluster facts", () => {
     assert.equal(imageTag("602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/kube-proxy:v1.32.6-eksbuild.12"), "v1.32.6-eksbuild.12");
     assert.equal(imageTag("localhost:5000/kube-proxy@sha256:abc"), "latest");
     assert.equal(imageTag(undefined), "unknown");
+  });
+});
+
+describe("app observations while a benchmark runs", () => {
+  it("folds samples into max replicas, idle (first) and peak pod memory", () => {
+    assert.deepEqual(
+      summarizeSamples([{}, { replicas: 2 }, { replicas: 2, podMemoryMiB: [3.21, 3.4] }, { replicas: 5, podMemoryMiB: [9.96, 4, 4.2] }, { replicas: 3 }]),
+      { samples: 5, maxReplicas: 5, idlePodMemoryMiB: 3.3, peakPodMemoryMiB: 10 },
+    );
+    assert.deepEqual(summarizeSamples([]), { samples: 0 });
+  });
+
+  it("samples the app at every poll and returns the observations with the log", async () => {
+    const api = fakeApi([{}, {}, { conditions: [{ type: "Complete", status: "True" }] }], [{ ...running, phase: "Succeeded" }]);
+    let calls = 0;
+    api.sampleApp = async () => ({ replicas: ++calls, podMemoryMiB: [10 * calls] });
+    const got = await waitForJob(api, { namespace: "n", job: "j", timeoutSeconds: 60, ...clock() });
+    assert.deepEqual(got.app, { samples: 3, maxReplicas: 3, idlePodMemoryMiB: 10, peakPodMemoryMiB: 30 });
+  });
+
+  it("never fails a benchmark because the metrics API did", async () => {
+    const api = fakeApi([{ conditions: [{ type: "Complete", status: "True" }] }], [{ ...running, phase: "Succeeded" }]);
+    api.sampleApp = async () => {
+      throw new Error("the server is currently unable to handle the request (get pods.metrics.k8s.io)");
+    };
+    const got = await waitForJob(api, { namespace: "n", job: "j", timeoutSeconds: 60, ...clock() });
+    assert.deepEqual(got.app, { samples: 1 });
+  });
+
+  it("carries observations into the scenario result", () => {
+    const log = fs.readFileSync(path.join(__dirname, "fixtures", "k6", "load.stdout.txt"), "utf8");
+    const result = scenarioResultFromCollected("load", { job: "j", pod: "p", log, app: { samples: 9, maxReplicas: 4, idlePodMemoryMiB: 3.2, peakPodMemoryMiB: 6.5 } }, 2000);
+    assert.equal(result.hpaMaxReplicas, 4);
+    assert.deepEqual(result.podMemoryMiB, { idle: 3.2, peak: 6.5 });
+    const without = scenarioResultFromCollected("load", { job: "j", pod: "p", log }, 2000);
+    assert.equal(without.hpaMaxReplicas, undefined);
+    assert.equal(without.podMemoryMiB, undefined);
   });
 });

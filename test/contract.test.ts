@@ -17,7 +17,9 @@ import { loadAppManifests } from "../components/app-manifest";
 import { checkHealth, checkResponse, contractCases } from "./contract-cases";
 import { randomCases } from "./contract-random";
 import { primeCount } from "./contract-reference";
-import { assertToolchain, buildApp, selectedApps, httpRequest, runUntilExit, sleep, startApp, toolchainSkipReason, type HttpResult, type NativeApp } from "./support/native-app";
+import { buildApp, selectedApps, httpRequest, runUntilExit, startApp, type HttpResult, type NativeApp } from "./support/native-app";
+import { sleep } from "./support/process-group";
+import { assertToolchain, toolchainSkipReason } from "./support/toolchain";
 
 const apps = selectedApps(loadAppManifests(process.env.K8S_BENCH_APPS_DIR));
 const RANDOM_SEED = Number(process.env.CONTRACT_SEED ?? 20261123);

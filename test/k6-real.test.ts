@@ -15,7 +15,9 @@ import type { ScenarioResult } from "../components/results-schema";
 import { SCENARIO_NAMES, scenarioCatalog, type ScenarioName } from "../components/scenarios";
 import { resolvePlan } from "../k6/profiles";
 import { findK6, K6_INSTALL_HINT, runK6, type K6Run } from "../scripts/k6-local";
-import { assertToolchain, buildApp, selectedApps, startApp, tail, toolchainSkipReason, type NativeApp } from "./support/native-app";
+import { buildApp, selectedApps, startApp, type NativeApp } from "./support/native-app";
+import { tail } from "./support/process-group";
+import { assertToolchain, toolchainSkipReason } from "./support/toolchain";
 
 const inCi = process.env.CI === "true";
 const apps = selectedApps(loadAppManifests());

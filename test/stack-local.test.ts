@@ -20,7 +20,7 @@ import { defaultScenarios, resolveScenario } from "../components/scenarios";
 import { VERSIONS } from "../components/versions";
 import { kubernetesObject, validateObject } from "./support/k8s-schema";
 import { isKubernetesObject, RecordedResource, runStack, StackRun } from "./support/pulumi-mocks";
-import { CLUSTER_FACTS, IMAGE_SIZE_BYTES, LOCAL_KUBE_PROXY_OUTPUT, localStackState } from "./support/stack-state";
+import { APP_OBSERVATIONS, CLUSTER_FACTS, IMAGE_SIZE_BYTES, LOCAL_KUBE_PROXY_OUTPUT, localStackState } from "./support/stack-state";
 
 const apps = loadAppManifests().map((a) => a.name);
 const scenarios = defaultScenarios("quick");
@@ -128,7 +128,7 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
         assert.deepEqual(JSON.parse(annotations["k8s-bench.io/app-resources"]), { cpuRequestMilli: 100, cpuLimitMilli: 500, memoryRequestMiB: 64, memoryLimitMiB: 256, hpa: { minReplicas: 2, maxReplicas: 10, targetCpuPercent: 50 } });
         assert.equal(annotations["k8s-bench.io/scripts-sha256"], dataHash(configMap.inputs["data"]));
         const collect = stack.one(CMD, `${app}-${scenario}-collect`);
-        assert.match(collect.inputs["create"], /^node --import tsx components\/collector-cli\.ts job --namespace k8s-bench --job \S+ --timeout \d+$/);
+        assert.match(collect.inputs["create"], new RegExp(`^node --import tsx components/collector-cli\\.ts job --namespace k8s-bench --job \\S+ --timeout \\d+ --watch-app ${app}$`));
       }
     }
   });
@@ -186,6 +186,8 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
         assert.ok(s.requests > 0, `${app} ${scenario} requests`);
         assert.ok(s.latencyMs.p99 >= s.latencyMs.p95 && s.latencyMs.p95 >= s.latencyMs.p50, `${app} ${scenario} quantiles`);
         assert.equal(s.startedAt, "2026-11-23T10:00:00Z");
+        assert.equal(s.hpaMaxReplicas, APP_OBSERVATIONS.maxReplicas);
+        assert.deepEqual(s.podMemoryMiB, { idle: APP_OBSERVATIONS.idlePodMemoryMiB, peak: APP_OBSERVATIONS.peakPodMemoryMiB });
       }
     }
   });
@@ -196,6 +198,8 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
     assert.ok(header, report);
     assert.equal(header.split("|").length - 3, apps.length);
     assert.match(report, /\| load: p95 latency \|/);
+    assert.match(report, /^\| Memory per pod \(idle\) \| 3\.2 MiB \|/m);
+    assert.match(report, /^\| load: HPA replicas \(max\) \| 4 \|/m);
     assert.match(report, /Kubernetes v1\.34\.11/);
   });
 });
@@ -282,7 +286,7 @@ describe("kube-proxy benchmark on the local stack (on by default)", () => {
     const job = stack.one(JOB, "kube-proxy-driver");
     const collect = stack.one(CMD, "kube-proxy-collect");
     const timeout = deadline + 600 + 120;
-    assert.equal(collect.inputs["create"], collectJobCommand(KP_NS, job.state["metadata"].name, timeout, "driver"));
+    assert.equal(collect.inputs["create"], collectJobCommand(KP_NS, job.state["metadata"].name, timeout, { container: "driver" }));
     assert.match(collect.inputs["create"], / --container driver$/);
     assert.deepEqual(collect.customTimeouts, { create: `${timeout + 60}s` });
     assert.deepEqual(collect.dependsOn, ["kube-proxy-driver"]);

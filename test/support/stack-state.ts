@@ -16,6 +16,8 @@ import { ROOT, StateFor } from "./pulumi-mocks";
 
 export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\ncurrent-context: kind-k8s-bench\n";
 export const IMAGE_SIZE_BYTES = 9_437_184;
+/** What the collector saw of the app (HPA, metrics API) while a benchmark ran. */
+export const APP_OBSERVATIONS = { samples: 12, maxReplicas: 4, idlePodMemoryMiB: 3.2, peakPodMemoryMiB: 6.5 };
 
 export const CLUSTER_FACTS: CollectedCluster & { gitCommit: string } = {
   gitCommit: "0123456789abcdef0123456789abcdef01234567",
@@ -123,6 +125,7 @@ export const localStackState: StateFor = ({ type, name, inputs }) => {
         startedAt: "2026-11-23T10:00:00Z",
         completedAt: "2026-11-23T10:01:00Z",
         log: recordedJobLog(scenario),
+        app: APP_OBSERVATIONS,
       };
       return { stdout: JSON.stringify(collected), stderr: "" };
     }
