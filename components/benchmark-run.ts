@@ -10,7 +10,7 @@ import { BenchApp } from "./bench-app";
 import { BenchCluster } from "./cluster";
 import { CollectedJob, parseCpuStatLine } from "./collector";
 import { K6Config } from "./config";
-import { jobDeadlineSeconds, k6JobSpec } from "./k6-job";
+import { jobDeadlineSeconds, k6JobSpec, k6PodSize } from "./k6-job";
 import { parseK6Summary, toScenarioResult } from "./k6-summary";
 import { ScenarioResult } from "./results-schema";
 import { VERSIONS } from "./versions";
@@ -25,6 +25,8 @@ export interface ScenarioRunSpec {
   script: string;
   /** Upper bound of the run, graceful stop included. */
   durationSeconds: number;
+  /** Peak VUs (arrival-rate scenarios: pre-allocated), to size the k6 pod. */
+  maxVus: number;
   /** The k6 process environment besides TARGET_URL and APP. */
   env: Record<string, string>;
 }
@@ -115,8 +117,7 @@ export class BenchmarkRun extends pulumi.ComponentResource {
         scriptsConfigMap: args.scripts.metadata.name,
         env: { ...scenario.env, TARGET_URL: app.url, APP: app.app.name },
         durationSeconds: scenario.durationSeconds,
-        cpuMilli: args.k6.cpuMilli,
-        memoryMiB: args.k6.memoryMiB,
+        ...k6PodSize(args.k6, scenario.maxVus),
         placement: cluster.systemPlacement,
         podAnnotations: measuredInputs(app, args.scripts),
       }),

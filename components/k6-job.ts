@@ -72,6 +72,20 @@ export function jobLabels(input: Pick<K6JobInput, "app" | "scenario" | "runId">)
   };
 }
 
+/** Memory k6 needs besides its VUs (runtime, metrics, the summary). */
+export const K6_BASE_MEMORY_MIB = 256;
+/** Memory per VU: k6's own guidance is 1-5 MiB for simple HTTP scripts; take the high end. */
+export const K6_MEMORY_PER_VU_MIB = 5;
+
+/**
+ * The k6 pod's size for a scenario: the configured CPU, and the configured memory raised to what
+ * the scenario's peak VUs need (the full capacity sweep pre-allocates hundreds), so a big
+ * scenario is never OOM-killed into a failed run.
+ */
+export function k6PodSize(configured: { cpuMilli: number; memoryMiB: number }, maxVus: number): { cpuMilli: number; memoryMiB: number } {
+  return { cpuMilli: configured.cpuMilli, memoryMiB: Math.max(configured.memoryMiB, K6_BASE_MEMORY_MIB + K6_MEMORY_PER_VU_MIB * maxVus) };
+}
+
 /** The Job's deadline: the scenario's length plus a fixed margin. */
 export const jobDeadlineSeconds = (durationSeconds: number): number => durationSeconds + JOB_DEADLINE_MARGIN_SECONDS;
 

@@ -5,7 +5,7 @@ import { APP_DRAIN_SECONDS, deploymentSpec, hpaSpec, PRE_STOP_SLEEP_SECONDS, ser
 import { GROUP_LABEL } from "../components/cluster";
 import { imageLoadCommand } from "../components/app-image";
 import { appBuildFiles, contentTag, dockerfileBaseImages } from "../components/image-source";
-import { K6_THRESHOLDS_FAILED_EXIT, jobDeadlineSeconds, k6JobSpec, k6WrapperScript } from "../components/k6-job";
+import { K6_THRESHOLDS_FAILED_EXIT, jobDeadlineSeconds, k6JobSpec, k6PodSize, k6WrapperScript } from "../components/k6-job";
 import { kindConfig, kindConfigYaml, KUBE_PROXY_PATCH } from "../components/kind-config";
 import { kindCommands } from "../components/local-cluster";
 import { kubePrometheusStackValues, metricsServerValues, schedulingValues } from "../components/monitoring-values";
@@ -202,5 +202,12 @@ describe("dataHash", () => {
     assert.equal(dataHash({ a: "1", b: "2" }), dataHash({ b: "2", a: "1" }));
     assert.notEqual(dataHash({ a: "1", b: "2" }), dataHash({ a: "1", b: "3" }));
     assert.match(dataHash(undefined), /^[0-9a-f]{64}$/);
+  });
+});
+
+describe("k6PodSize", () => {
+  it("keeps the configured size for small scenarios", () => assert.deepEqual(k6PodSize({ cpuMilli: 2000, memoryMiB: 1024 }, 50), { cpuMilli: 2000, memoryMiB: 1024 }));
+  it("raises memory to what many VUs need (the full capacity sweep pre-allocates 512)", () => {
+    assert.deepEqual(k6PodSize({ cpuMilli: 2000, memoryMiB: 1024 }, 512), { cpuMilli: 2000, memoryMiB: 256 + 5 * 512 });
   });
 });

@@ -17,6 +17,7 @@ import { driverFiles } from "../components/kube-proxy-specs";
 import { kindConfigYaml } from "../components/kind-config";
 import { Results } from "../components/results-schema";
 import { defaultScenarios, resolveScenario } from "../components/scenarios";
+import { k6PodSize } from "../components/k6-job";
 import { VERSIONS } from "../components/versions";
 import { kubernetesObject, validateObject } from "./support/k8s-schema";
 import { isKubernetesObject, RecordedResource, runStack, StackRun } from "./support/pulumi-mocks";
@@ -122,6 +123,7 @@ describe("local stack under mocks (Pulumi.local.yaml)", () => {
         assert.equal(spec.activeDeadlineSeconds, resolved.durationSeconds + 300);
         assert.deepEqual(spec.template.spec.nodeSelector, { [GROUP_LABEL]: "system" });
         assert.equal(c.image, VERSIONS.k6Image);
+        assert.deepEqual(c.resources.limits, { cpu: "2000m", memory: `${k6PodSize({ cpuMilli: 2000, memoryMiB: 1024 }, resolved.maxVus).memoryMiB}Mi` });
         // Everything the result depends on is on the immutable pod template, so a change reruns it.
         const annotations = spec.template.metadata.annotations;
         assert.equal(annotations["k8s-bench.io/app-image"], (stack.one("docker-build:index:Image", `${app}-image-build`).inputs["tags"] as string[])[0]);
