@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError } from "../components/config-problems";
+import { problemsOf } from "./support/config-problems";
 import { BenchConfig, ConfigContext, DEFAULTS, parseConfig, Profile, projectConfig } from "../components/config";
 
 const ctx: ConfigContext = {
@@ -11,15 +11,6 @@ const ctx: ConfigContext = {
 
 const base = { cluster: "local" };
 
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    parseConfig(raw, ctx);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail("expected parseConfig to throw");
-}
 
 describe("parseConfig defaults", () => {
   it("resolves every default for a local stack that sets only the cluster", () => {
@@ -105,11 +96,11 @@ describe("parseConfig rejects bad configuration with key, value and allowed valu
     ["throws on a zero k6 CPU", { ...base, k6: '{"cpu":"0"}' }, ['k8s-bench:k6.cpu ("0") must be a positive CPU quantity such as 2 or 1500m']],
   ];
   for (const [title, raw, expected] of cases) {
-    it(title, () => assert.deepEqual(problemsOf(raw), expected));
+    it(title, () => assert.deepEqual(problemsOf(raw, ctx), expected));
   }
 
   it("reports every problem at once, not only the first", () => {
-    const problems = problemsOf({ cluster: "foo", profile: "quik", hpa: '{"minReplicas":12,"maxReplicas":10}', runtimes: "java" });
+    const problems = problemsOf({ cluster: "foo", profile: "quik", hpa: '{"minReplicas":12,"maxReplicas":10}', runtimes: "java" }, ctx);
     assert.equal(problems.length, 4);
   });
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError } from "../components/config-problems";
+import { problemsOf } from "./support/config-problems";
 import { ConfigContext, DEFAULTS, kubeProxyDeadlineSeconds, parseConfig, Profile } from "../components/config";
 import { KUBE_PROXY_DRIVER_DEFAULTS, KUBE_PROXY_DRIVER_LOCAL_DEFAULTS } from "../components/kube-proxy-driver-config";
 
@@ -17,15 +17,6 @@ const ctx: ConfigContext = {
 const local = { cluster: "local" };
 const eks = { cluster: "eks" };
 
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    parseConfig(raw, ctx);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail("expected parseConfig to throw");
-}
 
 void describe("kubeProxy config defaults", () => {
   void it("runs on a local stack at a laptop's scale, every node measured", () => {
@@ -134,7 +125,7 @@ void describe("kubeProxy config rejects bad values with key, value and allowed v
     ],
   ];
   for (const [title, raw, expected] of cases) {
-    void it(title, () => assert.deepEqual(problemsOf(raw), expected));
+    void it(title, () => assert.deepEqual(problemsOf(raw, ctx), expected));
   }
 
   void it("accepts the benchmark's namespace for the apps when the benchmark is off", () => {
@@ -142,6 +133,6 @@ void describe("kubeProxy config rejects bad values with key, value and allowed v
   });
 
   void it("reports every kubeProxy problem at once", () => {
-    assert.equal(problemsOf({ ...local, kubeProxy: '{"services":0,"steps":[3,2],"stepIntervalSeconds":"x","groups":"a"}' }).length, 4);
+    assert.equal(problemsOf({ ...local, kubeProxy: '{"services":0,"steps":[3,2],"stepIntervalSeconds":"x","groups":"a"}' }, ctx).length, 4);
   });
 });
