@@ -13,6 +13,7 @@ import { BenchCluster } from "./components/cluster";
 import { CollectedCluster } from "./components/cluster-facts";
 import { parseConfig, projectConfig } from "./components/config";
 import { createCluster } from "./components/create-cluster";
+import { kubeAccessEnvironment } from "./components/job-collector";
 import { awsStackConfig } from "./components/eks-config";
 import { KubeProxyBenchmark } from "./components/kube-proxy-benchmark";
 import { PART_OF } from "./components/labels";
@@ -89,7 +90,7 @@ const clusterFacts = new command.local.Command(
   "cluster-facts",
   {
     create: "node --import tsx components/collector-cli.ts cluster",
-    environment: { KUBECONFIG_DATA: cluster.kubeconfig, ...(cluster.context ? { KUBE_CONTEXT: cluster.context } : {}) },
+    environment: kubeAccessEnvironment(cluster),
     triggers: [config.runId],
     logging: "stderr",
   },

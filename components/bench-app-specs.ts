@@ -4,11 +4,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PodPlacement } from "./cluster";
+import { PodPlacement, placementSpec } from "./cluster";
 import { AppResourcesConfig, HpaConfig } from "./config";
 import { appLabels, appSelector } from "./labels";
 import { cpuQuantity, memoryQuantity } from "./quantities";
-import { placementSpec, restrictedContainerSecurityContext, restrictedPodSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
 
 /** The port every app listens on (the contract's default). */
 export const APP_PORT = 8080;

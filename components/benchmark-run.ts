@@ -2,21 +2,19 @@
  * One benchmark: a k6 Job running one scenario against one app's Service, and the collector that
  * waits for it and reads its summary back into a typed {@link ScenarioResult}.
  */
-import * as command from "@pulumi/command";
+import type * as command from "@pulumi/command";
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BenchApp } from "./bench-app";
 import { BenchCluster } from "./cluster";
 import { CollectedJob, parseCpuStatLine } from "./collector";
+import { collectJob, COLLECT_MARGIN_SECONDS } from "./job-collector";
 import { K6Config } from "./config";
 import { jobDeadlineSeconds, k6JobSpec, k6PodSize } from "./k6-job";
 import { parseK6Summary, toScenarioResult } from "./k6-summary";
 import { ScenarioResult } from "./results-schema";
 import { VERSIONS } from "./versions";
-
-/** Extra time the collector waits beyond the Job's own deadline (pod deletion, log read). */
-export const COLLECT_MARGIN_SECONDS = 120;
 
 /** A scenario resolved for one profile (from components/scenarios.ts). */
 export interface ScenarioRunSpec {
@@ -29,15 +27,6 @@ export interface ScenarioRunSpec {
   maxVus: number;
   /** The k6 process environment besides TARGET_URL and APP. */
   env: Record<string, string>;
-}
-
-/**
- * The collector command line for one Job (pure, shown in tests and the README).
- * @param container the container whose log is read. @default - k6 (the collector's default)
- */
-export function collectJobCommand(namespace: string, job: string, timeoutSeconds: number, opts: { container?: string; watchApp?: string } = {}): string {
-  const base = `node --import tsx components/collector-cli.ts job --namespace ${namespace} --job ${job} --timeout ${timeoutSeconds}`;
-  return base + (opts.container !== undefined ? ` --container ${opts.container}` : "") + (opts.watchApp !== undefined ? ` --watch-app ${opts.watchApp}` : "");
 }
 
 /** Turns what the collector printed into a typed result, with the generator's CPU judged. */
@@ -125,20 +114,8 @@ export class BenchmarkRun extends pulumi.ComponentResource {
     );
 
     const timeoutSeconds = jobDeadlineSeconds(scenario.durationSeconds) + COLLECT_MARGIN_SECONDS;
-    this.collector = new command.local.Command(
-      `${name}-collect`,
-      {
-        create: pulumi
-          .all([this.job.metadata.namespace, this.job.metadata.name])
-          .apply(([ns, job]) => collectJobCommand(ns, job, timeoutSeconds, { watchApp: app.app.name })),
-        environment: { KUBECONFIG_DATA: cluster.kubeconfig, ...(cluster.context ? { KUBE_CONTEXT: cluster.context } : {}) },
-        logging: "stderr",
-      },
-      { parent: this, dependsOn: [this.job], customTimeouts: { create: `${timeoutSeconds + 60}s` } },
-    );
-
-    // The kubeconfig in the environment makes stdout secret; it holds only the k6 summary.
-    const collected = pulumi.unsecret(this.collector.stdout).apply((out) => JSON.parse(out) as CollectedJob);
+    const { command: collector, collected } = collectJob(name, { job: this.job, cluster, timeoutSeconds, watchApp: app.app.name }, this);
+    this.collector = collector;
     this.result = collected.apply((c) => scenarioResultFromCollected(scenario.name, c, args.k6.cpuMilli));
     this.registerOutputs({ result: this.result });
   }

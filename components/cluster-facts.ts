@@ -3,6 +3,7 @@
  * benchmark time (never assumed from config), and what kube-proxy runs as.
  */
 import { GROUP_LABEL } from "./cluster";
+import { imageTag as driverImageTag } from "./kube-proxy-driver";
 import { NodeFacts } from "./results-schema";
 
 /** The Node fields read (a structural subset of V1Node). */
@@ -46,13 +47,13 @@ export function kubeProxyModeFromConfig(configText: string | undefined): string 
   return match[1] === "" ? "iptables" : (match[1] ?? "unknown");
 }
 
-/** The tag of an image reference ("registry/kube-proxy:v1.34.11@sha256:…" → "v1.34.11"). */
+/**
+ * The tag of an image reference ("registry/kube-proxy:v1.34.11@sha256:…" → "v1.34.11"): the
+ * driver's parser, with "latest" for an untagged reference and "unknown" for none.
+ */
 export function imageTag(image: string | undefined): string {
   if (!image) return "unknown";
-  const withoutDigest = image.split("@")[0] ?? image;
-  const lastSlash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.indexOf(":", lastSlash + 1);
-  return colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
+  return driverImageTag(image) ?? "latest";
 }
 
 /** What `collector-cli cluster` prints. */

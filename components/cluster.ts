@@ -18,6 +18,25 @@ export interface PodPlacement {
   tolerations?: k8s.types.input.core.v1.Toleration[];
 }
 
+/** Pod spec fields that put a pod where a {@link PodPlacement} says. */
+export function placementSpec(placement: PodPlacement): Pick<k8s.types.input.core.v1.PodSpec, "nodeSelector" | "tolerations" | "affinity"> {
+  return {
+    ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
+    ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
+    ...(placement.nodeAffinity
+      ? {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: placement.nodeAffinity.key, operator: "In", values: placement.nodeAffinity.values }] }],
+              },
+            },
+          },
+        }
+      : {}),
+  };
+}
+
 /** Where images are made available to the cluster. */
 export type ImageTarget =
   /** `kind load docker-image` into this kind cluster. */

@@ -12,6 +12,7 @@ import * as k8s from "@kubernetes/client-node";
 import { execFileSync } from "node:child_process";
 import { CollectedCluster, imageTag, kubeProxyModeFromConfig, nodeFacts } from "./cluster-facts";
 import { AppSample, JobApi, JobFailedError, waitForJob } from "./collector";
+import { memoryMiB } from "./quantities";
 
 function kubeConfig(): k8s.KubeConfig {
   const data = process.env["KUBECONFIG_DATA"];
@@ -26,14 +27,6 @@ function kubeConfig(): k8s.KubeConfig {
 /** The container whose log `job` reads when --container is not given: the k6 Jobs' container. */
 const DEFAULT_LOG_CONTAINER = "k6";
 
-/** Working-set bytes of a metrics.k8s.io quantity ("123456Ki", "12Mi", "1048576") in MiB. */
-export function memoryQuantityMiB(q: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(q);
-  if (!m) return undefined;
-  const factor: Record<string, number> = { "": 1 / 1048576, Ki: 1 / 1024, Mi: 1, Gi: 1024, k: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 };
-  return Number(m[1]) * (factor[m[2] ?? ""] ?? NaN);
-}
-
 /** Samples an app's HPA and pod memory; `app` is the app's name (its HPA and pod label). */
 function appSampler(kc: k8s.KubeConfig, namespace: string, app: string): () => Promise<AppSample> {
   const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
@@ -44,7 +37,7 @@ function appSampler(kc: k8s.KubeConfig, namespace: string, app: string): () => P
       .listNamespacedCustomObject({ group: "metrics.k8s.io", version: "v1beta1", namespace, plural: "pods", labelSelector: `app.kubernetes.io/name=${app}` })
       .catch(() => undefined)) as { items?: { containers?: { usage?: { memory?: string } }[] }[] } | undefined;
     const podMemoryMiB = (metrics?.items ?? [])
-      .map((pod) => (pod.containers ?? []).reduce((sum, c) => sum + (memoryQuantityMiB(c.usage?.memory ?? "") ?? 0), 0))
+      .map((pod) => (pod.containers ?? []).reduce((sum, c) => sum + (memoryMiB(c.usage?.memory ?? "") ?? 0), 0))
       .filter((mib) => mib > 0);
     return { ...(hpa?.status?.currentReplicas !== undefined ? { replicas: hpa.status.currentReplicas } : {}), ...(podMemoryMiB.length > 0 ? { podMemoryMiB } : {}) };
   };

@@ -7,10 +7,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CPU_STAT_MARKER } from "./collector";
-import { PodPlacement } from "./cluster";
+import { PodPlacement, placementSpec } from "./cluster";
 import { PART_OF } from "./labels";
 import { cpuQuantity, memoryQuantity } from "./quantities";
-import { placementSpec, restrictedContainerSecurityContext, restrictedPodSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
 
 /** k6's exit code when a threshold was crossed. @see https://grafana.com/docs/k6/latest/using-k6/thresholds/ */
 export const K6_THRESHOLDS_FAILED_EXIT = 99;
@@ -91,6 +91,7 @@ export const jobDeadlineSeconds = (durationSeconds: number): number => durationS
 
 export function k6JobSpec(input: K6JobInput): k8s.types.input.batch.v1.Job {
   const labels = jobLabels(input);
+  const placement = placementSpec(input.placement);
   return {
     metadata: {
       namespace: input.namespace,
@@ -112,9 +113,9 @@ export function k6JobSpec(input: K6JobInput): k8s.types.input.batch.v1.Job {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: restrictedPodSecurityContext(K6_UID),
-          ...placementSpec(input.placement),
+          ...placement,
           affinity: {
-            ...placementSpec(input.placement).affinity,
+            ...placement.affinity,
             // Never share a node with a measured pod when there is a choice.
             podAntiAffinity: {
               preferredDuringSchedulingIgnoredDuringExecution: [

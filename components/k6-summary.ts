@@ -7,22 +7,12 @@
  * text in, typed values out, every failure an Error that names what is missing.
  */
 import type { Plan, SweepStep } from "../k6/profiles";
-import { isTrackingThreshold, SUMMARY_FORMAT, type SummaryCheck, type SummaryMetric } from "../k6/summary-format";
+import { isTrackingThreshold, SUMMARY_FORMAT, type SummaryCheck, type SummaryDocument, type SummaryMetric } from "../k6/summary-format";
 import type { CapacityKnee, LatencyMs, ScenarioResult, SeriesResult, ThresholdVerdict } from "./results-schema";
 import { SCENARIO_NAMES, scenarioCatalog, type ScenarioName } from "./scenarios";
 
-/** The parsed, validated summary document. */
-export interface K6Summary {
-  format: typeof SUMMARY_FORMAT;
-  scenario: string;
-  app: string | null;
-  profile: string;
-  targetUrl: string;
-  plan: Plan;
-  testRunDurationMs: number;
-  checks: SummaryCheck[];
-  metrics: Record<string, SummaryMetric>;
-}
+/** The parsed, validated summary document: the printed one with `state` flattened. */
+export type K6Summary = Omit<SummaryDocument, "state"> & { testRunDurationMs: number };
 
 /** CPU the k6 pod used during the run, read from the cluster (cgroup or metrics). */
 export interface GeneratorCpu {

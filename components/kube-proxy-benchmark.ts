@@ -12,10 +12,9 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { collectJobCommand, COLLECT_MARGIN_SECONDS } from "./benchmark-run";
 import { BenchCluster } from "./cluster";
-import { CollectedJob } from "./collector";
 import { KubeProxyBenchConfig } from "./config";
+import { collectJob, COLLECT_MARGIN_SECONDS } from "./job-collector";
 import { KUBE_PROXY_DRIVER_DEFAULTS, KUBE_PROXY_DRIVER_LOCAL_DEFAULTS } from "./kube-proxy-driver-config";
 import { parseDriverOutput } from "./kube-proxy-result";
 import {
@@ -129,21 +128,10 @@ export class KubeProxyBenchmark extends pulumi.ComponentResource {
     );
 
     const timeoutSeconds = kubeProxyCollectTimeoutSeconds(config.deadlineSeconds);
-    this.collector = new command.local.Command(
-      `${name}-collect`,
-      {
-        create: pulumi
-          .all([this.job.metadata.namespace, this.job.metadata.name])
-          .apply(([jobNamespace, job]) => collectJobCommand(jobNamespace, job, timeoutSeconds, { container: DRIVER_CONTAINER })),
-        environment: { KUBECONFIG_DATA: cluster.kubeconfig, ...(cluster.context ? { KUBE_CONTEXT: cluster.context } : {}) },
-        logging: "stderr",
-      },
-      { parent: this, dependsOn: [this.job], customTimeouts: { create: `${timeoutSeconds + 60}s` } },
-    );
-
-    // The kubeconfig in the environment makes stdout secret; it holds only the driver's log.
-    this.result = pulumi.unsecret(this.collector.stdout).apply((out) => {
-      const driver = parseDriverOutput((JSON.parse(out) as CollectedJob).log);
+    const { command: collector, collected } = collectJob(name, { job: this.job, cluster, timeoutSeconds, container: DRIVER_CONTAINER }, this);
+    this.collector = collector;
+    this.result = collected.apply((c) => {
+      const driver = parseDriverOutput(c.log);
       if (driver.errors.length > 0) void pulumi.log.warn(`kube-proxy driver: ${driver.errors.join("; ")}`, this);
       return driver.result;
     });

@@ -11,13 +11,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PodPlacement } from "./cluster";
+import { PodPlacement, placementSpec } from "./cluster";
 import { KubeProxyBenchConfig } from "./config";
 import { driverEnv, KUBE_PROXY_DRIVER_DEFAULTS, KUBE_PROXY_DRIVER_ENTRY, KUBE_PROXY_DRIVER_FILES, KUBE_PROXY_NAMESPACE } from "./kube-proxy-driver-config";
 import type { KubeProxyDriverConfig } from "./kube-proxy-driver-config";
 import { kubeProxyDriverRbac, PolicyRule } from "./kube-proxy-rbac";
 import { PART_OF } from "./labels";
-import { placementSpec, restrictedContainerSecurityContext, restrictedPodSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
 import { VERSIONS } from "./versions";
 
 /** Namespace of the backend, the generated Services and the driver (the driver's default). */

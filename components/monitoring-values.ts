@@ -3,23 +3,14 @@
  * @see https://github.com/kubernetes-sigs/metrics-server/tree/master/charts/metrics-server
  * @see https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack
  */
-import { PodPlacement } from "./cluster";
+import { placementSpec, PodPlacement } from "./cluster";
 
-/** Chart-style scheduling values (nodeSelector, tolerations, affinity) for a placement. */
+/**
+ * Chart-style scheduling values (nodeSelector, tolerations, affinity) for a placement: the charts
+ * take the same fields a pod spec does.
+ */
 export function schedulingValues(placement: PodPlacement): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  if (placement.nodeSelector) values["nodeSelector"] = placement.nodeSelector;
-  if (placement.tolerations) values["tolerations"] = placement.tolerations;
-  if (placement.nodeAffinity) {
-    values["affinity"] = {
-      nodeAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: placement.nodeAffinity.key, operator: "In", values: placement.nodeAffinity.values }] }],
-        },
-      },
-    };
-  }
-  return values;
+  return { ...placementSpec(placement) };
 }
 
 export interface MetricsServerValuesOptions {

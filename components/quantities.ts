@@ -29,13 +29,18 @@ export function parseCpuMilli(value: unknown): number | undefined {
   return Number.isInteger(milli) ? milli : undefined;
 }
 
+/** A memory quantity in MiB, fractions kept: "3276Ki" → 3.2, "1048576" → 1 (metrics API usage). */
+export function memoryMiB(text: string): number | undefined {
+  const match = MEMORY.exec(text.trim());
+  return match ? Number(match[1]) * (MEMORY_FACTORS[match[2] ?? ""] ?? NaN) : undefined;
+}
+
 /** "256Mi" → 256, "1Gi" → 1024, "268435456" → 256; undefined unless a whole number of MiB. */
 export function parseMemoryMiB(value: unknown): number | undefined {
   const text = typeof value === "number" ? String(value) : value;
   if (typeof text !== "string") return undefined;
-  const match = MEMORY.exec(text.trim());
-  if (!match) return undefined;
-  const mib = Number(match[1]) * (MEMORY_FACTORS[match[2] ?? ""] ?? NaN);
+  const mib = memoryMiB(text);
+  if (mib === undefined) return undefined;
   const rounded = Math.round(mib);
   return Math.abs(mib - rounded) < 1e-9 ? rounded : undefined;
 }

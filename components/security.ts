@@ -5,7 +5,6 @@
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 import * as k8s from "@pulumi/kubernetes";
-import { PodPlacement } from "./cluster";
 
 export function restrictedPodSecurityContext(runAsUser?: number): k8s.types.input.core.v1.PodSecurityContext {
   return {
@@ -29,22 +28,3 @@ export function restrictedContainerSecurityContext(): k8s.types.input.core.v1.Se
 /** A small in-memory /tmp for programs that insist on one under a read-only root filesystem. */
 export const TMP_VOLUME: k8s.types.input.core.v1.Volume = { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } };
 export const TMP_MOUNT: k8s.types.input.core.v1.VolumeMount = { name: "tmp", mountPath: "/tmp" };
-
-/** Pod spec fields that put a pod where a {@link PodPlacement} says. */
-export function placementSpec(placement: PodPlacement): Pick<k8s.types.input.core.v1.PodSpec, "nodeSelector" | "tolerations" | "affinity"> {
-  return {
-    ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
-    ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
-    ...(placement.nodeAffinity
-      ? {
-          affinity: {
-            nodeAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: placement.nodeAffinity.key, operator: "In", values: placement.nodeAffinity.values }] }],
-              },
-            },
-          },
-        }
-      : {}),
-  };
-}

@@ -27,8 +27,6 @@ export const VERSIONS = {
   kubePrometheusStackRepo: "https://prometheus-community.github.io/helm-charts",
 } as const;
 
-export type VersionKey = keyof typeof VERSIONS;
-
 /** The subset echoed into results (repositories are not versions). */
 export function pinnedVersions(): Record<string, string> {
   const { metricsServerRepo: _m, kubePrometheusStackRepo: _k, ...pins } = VERSIONS;

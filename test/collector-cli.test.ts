@@ -7,7 +7,6 @@ import { spawn } from "node:child_process";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { memoryQuantityMiB } from "../components/collector-cli";
 import { after, before, describe, it } from "node:test";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -174,15 +173,5 @@ describe("collector-cli cluster", () => {
     assert.deepEqual(out.nodes, [{ name: "w2", group: "system", kernelVersion: "6.12.46", osImage: "Debian GNU/Linux 12 (bookworm)", kubeletVersion: "v1.34.11" }]);
     assert.deepEqual(out.kubeProxy, { mode: "nftables", version: "v1.34.11" });
     assert.match(out.gitCommit ?? "", /^([0-9a-f]{40})?$/);
-  });
-});
-
-describe("memoryQuantityMiB", () => {
-  it("reads the metrics API's memory quantities", () => {
-    assert.equal(memoryQuantityMiB("4Mi"), 4);
-    assert.equal(memoryQuantityMiB("3276Ki"), 3.19921875);
-    assert.equal(memoryQuantityMiB("1Gi"), 1024);
-    assert.equal(memoryQuantityMiB("1048576"), 1);
-    assert.equal(memoryQuantityMiB("12Mb"), undefined);
   });
 });

@@ -3,12 +3,8 @@
  * the only fork between the stacks: this checks that the EKS branch is what the rest of the program
  * is wired to (provider, placement, registry images) and that everything else is declared as on
  * the local stack.
- *
- * Skipped, with the reason, while components/create-cluster.ts does not construct EksCluster yet.
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { loadAppManifests } from "../components/app-manifest";
 import { DEDICATED_TAINT_KEY, GROUP_LABEL } from "../components/cluster";
@@ -17,7 +13,7 @@ import { EKS_DEFAULTS, KUBE_PROXY_ADDON_VERSIONS } from "../components/eks-confi
 import { kubeProxyDriverRbac } from "../components/kube-proxy-rbac";
 import { Results } from "../components/results-schema";
 import { kubernetesObject, validateObject } from "./support/k8s-schema";
-import { isKubernetesObject, ROOT, runStack, StackRun, StateFor } from "./support/pulumi-mocks";
+import { isKubernetesObject, runStack, StackRun, StateFor } from "./support/pulumi-mocks";
 import { kubeProxyCollected, kubeProxyDriverOutput, localStackState } from "./support/stack-state";
 
 const ACCOUNT = "123456789012";
@@ -60,19 +56,17 @@ const eksStackState: StateFor = (r) => {
   }
 };
 
-const wired = fs.readFileSync(path.join(ROOT, "components", "create-cluster.ts"), "utf8").includes("EksCluster");
-const skip = wired ? false : "components/create-cluster.ts does not construct EksCluster yet (the lead wires the eks branch)";
 const apps = loadAppManifests().map((a) => a.name);
 let stack: StackRun;
 
 before(async () => {
-  if (wired) stack = await runStack("Pulumi.eks.yaml", eksStackState);
+  stack = await runStack("Pulumi.eks.yaml", eksStackState);
 });
 
 const DEP = "kubernetes:apps/v1:Deployment";
 const JOB = "kubernetes:batch/v1:Job";
 
-void describe("eks stack under mocks (Pulumi.eks.yaml)", { skip }, () => {
+void describe("eks stack under mocks (Pulumi.eks.yaml)", () => {
   void it("builds one EKS cluster with two kernel groups and a system group, and no kind cluster", () => {
     assert.equal(stack.byType("eks:index:Cluster").length, 1);
     const groups = stack.byType("eks:index:ManagedNodeGroup");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { cpuQuantity, memoryQuantity, parseCpuMilli, parseMemoryMiB } from "../components/quantities";
+import { cpuQuantity, memoryMiB, memoryQuantity, parseCpuMilli, parseMemoryMiB } from "../components/quantities";
 
 describe("parseCpuMilli", () => {
   const cases: [unknown, number | undefined][] = [
@@ -22,5 +22,15 @@ describe("quantity rendering", () => {
   it("renders whole millicores and MiB", () => {
     assert.equal(cpuQuantity(500), "500m");
     assert.equal(memoryQuantity(256), "256Mi");
+  });
+});
+
+describe("memoryMiB", () => {
+  it("reads the metrics API's memory quantities", () => {
+    assert.equal(memoryMiB("4Mi"), 4);
+    assert.equal(memoryMiB("3276Ki"), 3.19921875);
+    assert.equal(memoryMiB("1Gi"), 1024);
+    assert.equal(memoryMiB("1048576"), 1);
+    assert.equal(memoryMiB("12Mb"), undefined);
   });
 });

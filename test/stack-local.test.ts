@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadAppManifests } from "../components/app-manifest";
 import { dataHash } from "../components/benchmark-run";
-import { collectJobCommand } from "../components/benchmark-run";
+import { collectJobCommand } from "../components/job-collector";
 import { GROUP_LABEL } from "../components/cluster";
 import { DEFAULTS, kubeProxyDeadlineSeconds } from "../components/config";
 import { KUBE_PROXY_DRIVER_FILES } from "../components/kube-proxy-driver-config";

@@ -2,7 +2,6 @@
  * Validates a Kubernetes object against the Kubernetes OpenAPI schema through the
  * `kubernetes-models` package: a manifest the API server would reject for its shape fails here.
  */
-import * as path from "node:path";
 
 /** `kubernetes:apps/v1:Deployment` → { apiVersion: "apps/v1", kind: "Deployment" }. */
 export function typeToGvk(type: string): { apiVersion: string; kind: string } {
@@ -32,5 +31,3 @@ export function kubernetesObject(inputs: Record<string, unknown>): Record<string
   const { apiVersion: _a, kind: _k, ...rest } = inputs;
   return rest;
 }
-
-export const MODELS_DIR = path.dirname(require.resolve("kubernetes-models/package.json"));
